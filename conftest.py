@@ -1,0 +1,179 @@
+"""Fixtures shared by every test: a real local SMTP server, staff of each role, a third,
+fictitious country pack, and helpers to drive an application through the services."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from datetime import date
+
+import pytest
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def pdf_bytes() -> bytes:
+    return PDF
+
+
+# --- a real SMTP server ----------------------------------------------------------------------
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append(msg)
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.messages) >= count:
+                return self.messages
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; settings point Django's SMTP backend at it."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5}}}
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+# --- people ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def roles(db):
+    from ventanilla.accounts.services import roles_sync
+
+    roles_sync()
+
+
+def _staff(username, role, country=""):
+    from ventanilla.accounts.roles import Role
+    from ventanilla.accounts.services import staff_create
+
+    return staff_create(username=username, password="Staff-password-123", role=Role(role),
+                        country=country)
+
+
+@pytest.fixture
+def reviewer(db):
+    return _staff("rev", "reviewer")
+
+
+@pytest.fixture
+def agent(db):
+    return _staff("agent", "agent", "EC")
+
+
+@pytest.fixture
+def administrator(db):
+    return _staff("boss", "administrator")
+
+
+# --- a fictitious third country -------------------------------------------------------------
+
+@pytest.fixture
+def zembla(tmp_path):
+    """Registers the pack of a country that does not exist and removes it afterwards."""
+    from ventanilla.countries.registry import register_pack, unregister_pack
+    from ventanilla.countries.tests.zembla import ZemblaPack
+
+    pack = ZemblaPack()
+    register_pack(pack)
+    yield pack
+    unregister_pack(pack.code)
+
+
+# --- applications ---------------------------------------------------------------------------
+
+VALID_EC = {
+    "given_names": "María José", "family_names": "Guamán Quishpe",
+    "date_of_birth": date(1988, 4, 12), "nationality": "EC", "id_type": "cedula",
+    "id_number": "1710034065", "mobile_phone": "0991234567", "subdivision_code": "170150",
+    "street": "Av. Amazonas N24-03", "has_previous_health_card": False,
+    "documents_in_other_language": False,
+}
+VALID_PE = {
+    "given_names": "Rosa Elvira", "family_names": "Quispe Mamani",
+    "date_of_birth": date(1990, 7, 28), "nationality": "PE", "id_type": "dni",
+    "id_number": "10117410", "mobile_phone": "912345678", "subdivision_code": "150113",
+    "street": "Av. Brasil 1234", "employed_locally": False,
+    "documents_in_other_language": False,
+}
+
+
+@pytest.fixture
+def make_application(db):
+    """Drive an application to a given state through the services, as a person would."""
+    from ventanilla.core.channels import Channel
+    from ventanilla.registration import selectors, services
+
+    def make(country="EC", *, answers=None, state="draft", email="ana@example.com",
+             language="es"):
+        answers = dict(answers or (VALID_EC if country == "EC" else VALID_PE))
+        app = services.application_start(country=country, channel=Channel.WEB, email=email,
+                                          language=language)
+        services.application_update(application=app, answers={"email": email, **answers})
+        if state == "started":
+            return app
+        from ventanilla.accounts import one_time
+        from ventanilla.accounts.models import OneTimeSecret
+
+        # the person types the code they received: issue a known one for the test
+        code = one_time.code_issue(purpose=OneTimeSecret.Purpose.EMAIL_CODE,
+                                   subject=str(app.public_id), email=email,
+                                   ttl=__import__("datetime").timedelta(minutes=5))
+        services.application_confirm_email(application=app, code=code)
+        if state == "draft":
+            return app
+        for item in selectors.application_checklist(app):
+            if item.kind.required and not item.kind.provided_by_form:
+                services.document_upload(application=app, kind=item.kind.code, data=PDF,
+                                         filename=f"{item.kind.code}.pdf")
+        if state == "complete":
+            return app
+        services.application_submit(application=app, declaration=True)
+        app.refresh_from_db()
+        return app
+
+    return make

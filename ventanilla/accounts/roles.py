@@ -1,0 +1,43 @@
+"""Roles are Django groups holding permissions; code checks permissions, never group names."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"              # service-centre agent: registers people at the counter
+    REVIEWER = "reviewer"        # back office: reviews applications
+    ADMINISTRATOR = "administrator"
+
+
+# permission codenames ("app_label.codename") per role
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.AGENT: [
+        "registration.register_in_person",
+        "registration.view_application",
+        "cases.view_case",
+    ],
+    Role.REVIEWER: [
+        "registration.review_application",
+        "registration.view_application",
+        "cases.view_case",
+    ],
+    Role.ADMINISTRATOR: [
+        "registration.review_application",
+        "registration.register_in_person",
+        "registration.view_application",
+        "cases.view_case",
+        "core.view_auditentry",
+        "scheduling.add_centre",
+        "scheduling.change_centre",
+        "scheduling.view_centre",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+    ],
+}
+
+
+def is_staff_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)

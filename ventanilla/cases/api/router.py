@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Router, Schema
+
+from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
+from ventanilla.core.audit import audit_record
+from ventanilla.core.errors import PermissionDenied
+from ventanilla.core.ratelimit import ensure_not_rate_limited
+
+from .. import services
+from ..models import Case, CaseStatus
+from ..selectors import case_history
+
+router = Router(tags=["cases"])
+
+
+class LookupIn(Schema):
+    reference: str
+    id_number: str
+
+
+class EventOut(Schema):
+    at: datetime
+    code: str
+    status: str
+    status_label: str
+    text: str
+
+
+class CaseOut(Schema):
+    reference: str
+    kind: str
+    kind_label: str
+    country: str
+    status: str
+    status_label: str
+    submitted_at: datetime | None
+    due_on: date | None
+    closed_at: datetime | None
+    history: list[EventOut]
+
+
+def case_out(case: Case, *, public_only: bool = True) -> dict:
+    from ventanilla.countries.registry import get_pack
+
+    labels = {k.code: str(k.label) for k in get_pack(case.country).all_document_kinds()}
+    return {
+        "reference": case.reference,
+        "kind": case.kind,
+        "kind_label": str(case.get_kind_display()),
+        "country": case.country,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "submitted_at": case.submitted_at,
+        "due_on": case.due_on,
+        "closed_at": case.closed_at,
+        "history": case_history(case, public_only=public_only, kind_labels=labels),
+    }
+
+
+@router.post("/lookup", response=CaseOut, auth=None)
+def case_lookup(request, payload: LookupIn):
+    """Status and history of a case, for anyone holding its reference AND the person's ID
+    number. A wrong pair answers exactly like an unknown reference; rate-limited per IP."""
+    ensure_not_rate_limited(request, group="case-lookup")
+    case = services.case_lookup(reference=payload.reference, id_number=payload.id_number)
+    return case_out(case)
+
+
+@router.get("/{reference}", response=CaseOut, auth=[ApplicantToken(), StaffSession()])
+def case_get(request, reference: str):
+    """A case for its owner (the application's access token) or for staff."""
+    actor = actor_of(request)
+    if actor is not None:
+        if not actor.has_perm("cases.view_case"):
+            raise PermissionDenied()
+        case = Case.objects.filter(reference=reference).first()
+        if case is None:
+            raise services.CaseNotFound()
+        audit_record(actor=actor, action="case.view", obj=case,
+                     subject_ref=f"{case.country}:{case.subject_id_type}:{case.subject_id_number}")
+        return case_out(case, public_only=False)
+    from ventanilla.registration.errors import ApplicationNotFound
+    from ventanilla.registration.selectors import application_get_for_token
+
+    try:
+        app = application_get_for_token(reference, getattr(request, "applicant_token", ""))
+    except ApplicationNotFound as exc:
+        raise services.CaseNotFound() from exc
+    return case_out(app.case)

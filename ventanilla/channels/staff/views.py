@@ -1,0 +1,211 @@
+"""Back office: the review queue, reviewing an application, registering at the counter."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ventanilla.cases.selectors import case_history
+from ventanilla.core.audit import audit_record
+from ventanilla.core.channels import Channel
+from ventanilla.core.errors import DomainError
+from ventanilla.core.i18n import country_names
+from ventanilla.countries.registry import get_pack
+from ventanilla.registration import selectors, services
+from ventanilla.registration.errors import ApplicationNotFound
+
+from ..web import session
+from ..web.views import INVALID, apply_errors
+from . import forms
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    authentication_form = forms.StaffLoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = INVALID
+        return response
+
+
+def logout_view(request):
+    from django.contrib.auth import logout
+
+    if request.method == "POST":
+        logout(request)
+    return redirect("staff:login")
+
+
+def staff_required(view):
+    return login_required(view, login_url="staff:login")
+
+
+@staff_required
+def home(request):
+    if request.user.has_perm("registration.review_application"):
+        return redirect("staff:queue")
+    if request.user.has_perm("registration.register_in_person"):
+        return redirect("staff:counter")
+    raise Http404
+
+
+@staff_required
+@permission_required("registration.review_application", raise_exception=True)
+def queue(request):
+    form = forms.QueueFilterForm(request.GET or None)
+    country = overdue = None
+    if form.is_valid():
+        country = form.cleaned_data["country"] or None
+        overdue = form.cleaned_data["overdue"]
+    elif request.user.country:
+        country = request.user.country
+    apps = list(selectors.review_queue(country=country, overdue_only=bool(overdue))[:200])
+    rows = [{"app": a, "overdue": selectors.is_overdue(a)} for a in apps]
+    audit_record(actor=request.user, action="queue.view", object_type="registration.queue",
+                 object_id=country or "all", details={"count": len(rows)})
+    return render(request, "staff/queue.html", {"form": form, "rows": rows,
+                                                "now": timezone.now()})
+
+
+def _staff_app(request, public_id):
+    try:
+        return selectors.application_get(public_id)
+    except ApplicationNotFound as exc:
+        raise Http404 from exc
+
+
+@staff_required
+@permission_required("registration.review_application", raise_exception=True)
+def application_detail(request, public_id):
+    app = _staff_app(request, public_id)
+    services.application_open_for_review(application=app, actor=request.user)
+    app.refresh_from_db()
+    return _detail(request, app)
+
+
+def _detail(request, app, *, forms_with_errors=None, reject_form=None, status=200):
+    pack = get_pack(app.country)
+    labels = {k.code: k.label for k in pack.all_document_kinds()}
+    checklist = selectors.application_checklist(app)
+    docs = []
+    for item in checklist:
+        if item.kind.provided_by_form:
+            continue
+        doc = app.documents.filter(kind=item.kind.code, is_current=True).first()
+        form = (forms_with_errors or {}).get(item.kind.code) or forms.DocumentDecisionForm(
+            prefix=item.kind.code)
+        history = app.documents.filter(kind=item.kind.code, is_current=False)
+        docs.append({"item": item, "doc": doc, "form": form, "history": history})
+    place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))
+    return render(request, "staff/application.html", {
+        "application": app, "pack": pack, "docs": docs, "place": place,
+        "nationality": country_names(get_language() or "es").get(app.nationality, ""),
+        "id_label": pack.id_type(app.id_type).label if app.id_type else "",
+        "overdue": selectors.is_overdue(app),
+        "history": case_history(app.case, public_only=False, kind_labels=labels),
+        "reject_form": reject_form or forms.RejectApplicationForm(),
+        "page_has_errors": status != 200,
+    }, status=status)
+
+
+@require_POST
+@staff_required
+@permission_required("registration.review_application", raise_exception=True)
+def document_decide(request, public_id, kind):
+    app = _staff_app(request, public_id)
+    doc = app.documents.filter(kind=kind, is_current=True).first()
+    if doc is None:
+        raise Http404
+    form = forms.DocumentDecisionForm(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            services.document_review(document=doc,
+                                     accept=form.cleaned_data["decision"] == "accept",
+                                     reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("staff:application", public_id=app.public_id)
+    app.refresh_from_db()
+    return _detail(request, app, forms_with_errors={kind: form}, status=INVALID)
+
+
+@require_POST
+@staff_required
+@permission_required("registration.review_application", raise_exception=True)
+def application_decide(request, public_id, action):
+    app = _staff_app(request, public_id)
+    reject_form = None
+    try:
+        if action == "approve":
+            services.application_approve(application=app, actor=request.user)
+            messages.success(request, _("Application approved."))
+        elif action == "request-changes":
+            services.application_request_changes(application=app, actor=request.user)
+            messages.success(request, _("Application sent back to the applicant."))
+        elif action == "reject":
+            reject_form = forms.RejectApplicationForm(request.POST)
+            if not reject_form.is_valid():
+                return _detail(request, app, reject_form=reject_form, status=INVALID)
+            services.application_reject(application=app,
+                                        reason=reject_form.cleaned_data["reason"],
+                                        actor=request.user)
+            messages.success(request, _("Application rejected."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        app.refresh_from_db()
+        return _detail(request, app, reject_form=reject_form, status=exc.status)
+    return redirect("staff:application", public_id=app.public_id)
+
+
+@staff_required
+@permission_required("registration.view_application", raise_exception=True)
+def document_file(request, public_id, document_id):
+    app = _staff_app(request, public_id)
+    try:
+        doc = selectors.document_get(app, document_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    audit_record(actor=request.user, action="document.view", obj=app,
+                 subject_ref=app.subject_ref, details={"kind": doc.kind,
+                                                      "document": str(doc.public_id)})
+    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@permission_required("registration.register_in_person", raise_exception=True)
+def counter(request):
+    """R-REG-02: an agent registers a person at the counter, with the same pages."""
+    form = forms.CounterStartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_start(
+                country=form.cleaned_data["country"], channel=Channel.IN_PERSON,
+                email=form.cleaned_data["email"], language=get_language() or "es",
+                actor=request.user)
+            if form.cleaned_data["email"]:
+                services.application_update(application=app, actor=request.user,
+                                            answers={"email": form.cleaned_data["email"]})
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            session.remember(request, app)
+            return redirect("registration:tasks")
+    return render(request, "staff/counter.html", {"form": form,
+                                                  "page_has_errors": bool(form.errors)},
+                  status=INVALID if form.errors else 200)

@@ -1,0 +1,218 @@
+"""Forms of the online registration: one question per page. They check the shape of an
+answer; the rules (ID algorithms, phones, geography, duplicates) are the services'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.core.forms import GovukDateField, GovukDateInput
+from ventanilla.core.i18n import country_choices
+from ventanilla.countries.registry import all_packs, get_pack
+
+
+class CountryForm(forms.Form):
+    page_heading_field = "country"
+    country = forms.ChoiceField(
+        label=_("Which country's health system do you want to register with?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the country where you live")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [
+            (p.code, f"{p.name} ({p.institution})") for p in all_packs()]
+
+
+class EmailForm(forms.Form):
+    page_heading_field = "email"
+    email = forms.EmailField(
+        label=_("What is your e-mail address?"),
+        help_text=_("We will send you a code to confirm it, and write to you about your "
+                    "application."),
+        error_messages={"required": _("Enter your e-mail address"),
+                        "invalid": _("Enter an e-mail address in the correct format, like "
+                                     "name@example.com")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class StaffEmailForm(EmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].label = _("What is the person's e-mail address?")
+        self.fields["email"].help_text = _("Optional. Decisions are sent to this address.")
+
+
+class CodeForm(forms.Form):
+    page_heading_field = "code"
+    code = forms.CharField(
+        label=_("Enter the code we sent to your e-mail"),
+        help_text=_("The code has 6 digits."), max_length=12,
+        error_messages={"required": _("Enter the 6-digit code from the e-mail")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "class": "govuk-input--width-5"}),
+    )
+
+
+class NameForm(forms.Form):
+    given_names = forms.CharField(
+        label=_("Given names"), max_length=120,
+        error_messages={"required": _("Enter your given names")},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}))
+    family_names = forms.CharField(
+        label=_("Family names"), max_length=120,
+        help_text=_("As written on your identity document."),
+        error_messages={"required": _("Enter your family names")},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name", "spellcheck": "false"}))
+
+
+class DateOfBirthForm(forms.Form):
+    page_heading_field = "date_of_birth"
+    date_of_birth = GovukDateField(
+        label=_("What is your date of birth?"), help_text=_("For example, 27 3 1985"),
+        widget=GovukDateInput(attrs={"autocomplete": "bday"}),
+        error_messages={"required": _("Enter your date of birth")})
+
+
+class NationalityForm(forms.Form):
+    page_heading_field = "nationality"
+    nationality = forms.ChoiceField(
+        label=_("What is your nationality?"),
+        error_messages={"required": _("Select your nationality"),
+                        "invalid_choice": _("Select your nationality")})
+
+    def __init__(self, *args, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = country_choices(get_language() or "es")
+        own = [c for c in choices if c[0] == country]
+        self.fields["nationality"].choices = [("", _("Select a country")), *own, *choices]
+
+
+class IdTypeForm(forms.Form):
+    page_heading_field = "id_type"
+    id_type = forms.ChoiceField(
+        label=_("Which identity document do you have?"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select the type of identity document")})
+
+    def __init__(self, *args, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_type"].choices = [(t.code, t.label) for t in get_pack(country).id_types]
+
+
+class IdNumberForm(forms.Form):
+    page_heading_field = "id_number"
+    id_number = forms.CharField(
+        max_length=24, error_messages={"required": _("Enter the number of your identity "
+                                                     "document")},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off",
+                                      "class": "govuk-input--width-20"}))
+
+    def __init__(self, *args, country: str, id_type: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = get_pack(country).id_type(id_type)
+        self.fields["id_number"].label = _("What is your %(document)s number?") % {
+            "document": kind.label}
+        self.fields["id_number"].help_text = kind.hint
+
+
+class MobileForm(forms.Form):
+    page_heading_field = "mobile_phone"
+    mobile_phone = forms.CharField(
+        label=_("What is your mobile phone number?"), max_length=24,
+        error_messages={"required": _("Enter your mobile phone number")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                      "class": "govuk-input--width-20"}))
+
+    def __init__(self, *args, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile_phone"].help_text = _(
+            "A mobile number of %(country)s, like %(example)s") % {
+            "country": get_pack(country).name, "example": get_pack(country).mobile_example()}
+
+
+class PlaceForm(forms.Form):
+    page_heading_field = "place"
+    place = forms.ChoiceField(error_messages={"required": _("Select where you live"),
+                                              "invalid_choice": _("Select where you live")})
+
+    def __init__(self, *args, country: str, level: int, parent: str | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        geo = get_pack(country).geography
+        label = geo.level_labels[level]
+        self.fields["place"].label = _("%(level)s where you live") % {"level": label}
+        self.fields["place"].error_messages["required"] = _(
+            "Select your %(level)s") % {"level": str(label).lower()}
+        self.fields["place"].choices = [("", _("Select")), *[
+            (s.code, f"{s.name} ({_('urban')})" if s.kind == "urban" else s.name)
+            for s in geo.children(parent)]]
+
+
+class StreetForm(forms.Form):
+    page_heading_field = "street"
+    street = forms.CharField(
+        label=_("What is your street address?"), max_length=200,
+        help_text=_("Street, number and any reference that helps find it."),
+        error_messages={"required": _("Enter your street address")},
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+
+
+class SituationForm(forms.Form):
+    employed_locally = forms.BooleanField(
+        required=False, label=_("I work under a local employment contract"))
+    has_previous_health_card = forms.BooleanField(
+        required=False, label=_("I have a health or insurance card from before"))
+    documents_in_other_language = forms.BooleanField(
+        required=False, label=_("Some of my documents are not in Spanish"))
+    residency_document = forms.CharField(
+        required=False, max_length=60, label=_("Visa or residency document number"),
+        help_text=_("Foreign residents only. As printed on your visa or residency card."))
+    social_security_number = forms.CharField(
+        required=False, max_length=20, label=_("Social security number, if you have one"),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}))
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_("JPG, PNG or PDF, up to 10 MB. A photo taken with your phone is fine."),
+        error_messages={"required": _("Select a file to upload"),
+                        "empty": _("The selected file is empty")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,"
+                                               "application/pdf,image/jpeg,image/png"}))
+
+
+class DeclarationForm(forms.Form):
+    declaration = forms.BooleanField(
+        label=_("I confirm that the information I gave is true and complete"),
+        error_messages={"required": _("Confirm that the information you gave is true")})
+
+
+class ResumeRequestForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Application reference number"), max_length=20,
+        help_text=_("It is in the e-mail we sent you, for example EC-7KQ29XW4P."),
+        error_messages={"required": _("Enter the reference number")},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), error_messages={
+            "required": _("Enter your e-mail address"),
+            "invalid": _("Enter an e-mail address in the correct format, like "
+                         "name@example.com")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class CaseLookupForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Case reference number"), max_length=20,
+        help_text=_("For example EC-7KQ29XW4P."),
+        error_messages={"required": _("Enter the reference number")},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}))
+    id_number = forms.CharField(
+        label=_("Identity document number of the person"), max_length=24,
+        error_messages={"required": _("Enter the identity document number")},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false",
+                                      "autocomplete": "off"}))

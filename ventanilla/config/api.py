@@ -1,0 +1,83 @@
+"""The JSON API under /api/v1: routers from each domain app, one error shape."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
+
+from ventanilla.cases.api.router import router as cases_router
+from ventanilla.core.errors import DomainError
+from ventanilla.countries.api.router import router as countries_router
+from ventanilla.registration.api.router import router as registration_router
+
+
+class ORJSONRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        import orjson
+
+        return orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_SUBCLASS, default=str)
+
+
+api = NinjaAPI(
+    title="Ventanilla API",
+    version="1",
+    description=(
+        "Registration with the health systems of Ecuador and Peru, case tracking and "
+        "country facts. Errors are JSON: `{code, message, fields}`; messages follow the "
+        "`Accept-Language` header (es by default, en)."
+    ),
+    urls_namespace="api",
+    renderer=ORJSONRenderer(),
+)
+api.add_router("/registrations", registration_router)
+api.add_router("/cases", cases_router)
+api.add_router("/countries", countries_router)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(request, {"code": code, "message": message,
+                                         "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form",
+                                                                "file", "payload")]
+        name = ".".join(loc) or "body"
+        kind = err.get("type", "")
+        if kind == "missing":
+            fields[name] = _("This field is required.")
+        elif kind in ("json_invalid", "model_attributes_type"):
+            fields[name] = _("The request body must be a JSON object.")
+        else:
+            fields[name] = _("This value is not valid: %(reason)s") % {"reason": err.get("msg")}
+    return _error(request, 422, "VALIDATION_FAILED", _("Some answers need correcting."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return _error(request, 401, "UNAUTHENTICATED",
+                  _("Sign in, or send the access token of this application."))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "NOT_FOUND", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "HTTP_ERROR", str(exc))

@@ -1,0 +1,27 @@
+"""Local default: SQLite, debug on, e-mail printed to the console, demo data loaded by `serve`."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+SECRET_KEY = (os.environ.get("DJANGO_SECRET_KEY")
+              or "local-only-insecure-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+if not os.environ.get("EMAIL_HOST"):
+    # No SMTP server configured: e-mails are written to var/mail/ and shown on the demo
+    # mailbox page, so a newcomer can read the one-time codes.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                           "OPTIONS": {"file_path": str(VAR_DIR / "mail")}}}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# The demo mailbox page lets a newcomer read the one-time codes the service sent.
+DEMO_MAILBOX = True
+
+for _sub in ("", "mail", "private"):
+    (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)

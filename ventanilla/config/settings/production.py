@@ -1,0 +1,22 @@
+"""Production: PostgreSQL, Redis cache, HTTPS only. Everything secret comes from the environment."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if len(SECRET_KEY) < 50 and not os.environ.get("VENTANILLA_CHECK_ONLY"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a long random value")
+if not SECRET_KEY:
+    SECRET_KEY = "check-only-" + "x" * 60  # `check --deploy` in CI; never served
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+DEMO_MAILBOX = False

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("staff/", include("ventanilla.channels.staff.urls")),
+    path("", include("ventanilla.channels.web.urls")),
+]
+
+handler400 = "ventanilla.channels.web.errors.bad_request"
+handler403 = "ventanilla.channels.web.errors.permission_denied"
+handler404 = "ventanilla.channels.web.errors.page_not_found"
+handler500 = "ventanilla.channels.web.errors.server_error"

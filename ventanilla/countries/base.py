@@ -1,0 +1,292 @@
+"""The country-pack interface.
+
+A country pack holds every fact that differs between health systems: identity documents and
+their algorithms, geography, holidays and the working-day calendar, the registration
+document checklist, the registration-number format, time zone, currency and language.
+The core asks the pack and never branches on a country code.
+
+Packs wrap python-stdnum, holidays and phonenumbers and add only local facts, each with
+its legal source in a docstring. Every pack passes ``countries/tests/test_conformance.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import ClassVar
+
+import holidays as holidays_lib
+import phonenumbers
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from phonenumbers import carrier as phone_carrier
+
+from ventanilla.core.errors import ValidationFailed
+
+
+class IdInvalid(ValidationFailed):
+    code = "ID_INVALID"
+
+
+class PhoneInvalid(ValidationFailed):
+    code = "PHONE_INVALID"
+
+
+@dataclass(frozen=True)
+class IdType:
+    """An identity document a person can be identified by in this country."""
+
+    code: str                      # stable key stored in the database: "cedula", "dni", ...
+    label: Promise                 # "Cédula de identidad"
+    hint: Promise                  # what the number looks like, shown under the field
+    for_foreigners: bool = False   # passports, carné de extranjería
+    national: bool = False         # the country's own citizen ID (may create a clave online)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One entry of the registration document checklist (R-REG-03)."""
+
+    code: str
+    label: Promise
+    hint: Promise
+    required: bool = True
+    # Satisfied by the application form itself rather than by an upload.
+    provided_by_form: bool = False
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the checklist depends on. Answers come from the application."""
+
+    id_type: str
+    is_foreign_national: bool = False
+    employed_locally: bool = False
+    has_previous_health_card: bool = False
+    documents_in_other_language: bool = False
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str
+    national: str
+    carrier: str
+
+
+class Geography:
+    """The complete administrative geography of a country, loaded once from the pack's data."""
+
+    def __init__(self, path: Path, level_labels: Sequence[Promise]):
+        self._path = path
+        self.level_labels = tuple(level_labels)
+
+    @cached_property
+    def _data(self) -> dict:
+        with self._path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Subdivision]:
+        return {
+            d["code"]: Subdivision(d["code"], d["name"], d["level"], d["parent"],
+                                   d.get("kind", ""))
+            for d in self._data["divisions"]
+        }
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Subdivision]]:
+        children: dict[str | None, list[Subdivision]] = {}
+        for sub in self._by_code.values():
+            children.setdefault(sub.parent, []).append(sub)
+        for subs in children.values():
+            subs.sort(key=lambda s: s.name)
+        return children
+
+    @property
+    def source(self) -> str:
+        return self._data.get("source", "")
+
+    @property
+    def depth(self) -> int:
+        return len(self.level_labels)
+
+    def get(self, code: str) -> Subdivision | None:
+        return self._by_code.get(code)
+
+    def children(self, parent: str | None = None) -> list[Subdivision]:
+        return list(self._children.get(parent, []))
+
+    def top_level(self) -> list[Subdivision]:
+        return self.children(None)
+
+    def count(self, level: int) -> int:
+        return sum(1 for s in self._by_code.values() if s.level == level)
+
+    def path(self, code: str) -> list[Subdivision]:
+        """From the top level down to ``code``."""
+        out: list[Subdivision] = []
+        sub = self._by_code.get(code)
+        while sub is not None:
+            out.append(sub)
+            sub = self._by_code.get(sub.parent) if sub.parent else None
+        return list(reversed(out))
+
+    def is_leaf(self, code: str) -> bool:
+        sub = self._by_code.get(code)
+        return sub is not None and sub.level == self.depth - 1
+
+
+class CountryPack:
+    """Base class of every country pack. Subclasses declare metadata and override hooks."""
+
+    code: ClassVar[str]
+    name: ClassVar[Promise]
+    institution: ClassVar[str]
+    default_language: ClassVar[str] = "es"
+    timezone: ClassVar[str]
+    currency: ClassVar[str]
+    phone_region: ClassVar[str]
+    id_types: ClassVar[tuple[IdType, ...]]
+    geography_levels: ClassVar[tuple[Promise, ...]]
+    data_dir: ClassVar[Path]
+    # R-REG-05: confirmation "within a few days" -> working days until an application is due.
+    registration_due_working_days: ClassVar[int] = 3
+    # R-APT-10: where the law moves a holiday, centres close on the observed day only.
+    holidays_closed_on_observed_day: ClassVar[bool] = False
+    holidays_country: ClassVar[str | None] = None  # defaults to ``code``
+    # Which situation questions of the application matter for this country's checklist.
+    situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
+    asks_social_security_number: ClassVar[bool] = False
+
+    # --- identity ----------------------------------------------------------------------
+    def id_type(self, code: str) -> IdType:
+        for t in self.id_types:
+            if t.code == code:
+                return t
+        raise IdInvalid(_("Choose a type of identity document."), field="id_type")
+
+    def validate_id(self, id_type: str, value: str, /) -> str:
+        """Return the compact form of ``value`` or raise ``IdInvalid`` saying what is wrong."""
+        raise NotImplementedError
+
+    # --- calendar ----------------------------------------------------------------------
+    @cached_property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def holidays(self, year: int, language: str | None = None) -> Mapping[date, str]:
+        """National holidays on which offices and centres are closed."""
+        return dict(self._holidays(year, language or self.default_language))
+
+    def _holidays(self, year: int, language: str) -> dict[date, str]:
+        lib = holidays_lib.country_holidays(
+            self.holidays_country or self.code, years=year,
+            language="en_US" if language.startswith("en") else "es",
+        )
+        days = dict(lib.items())
+        if not self.holidays_closed_on_observed_day:
+            return days
+        # The library lists the legal date and the moved date "(observado)"/"(observed)";
+        # when a holiday was moved, the legal date is a working day.
+        es = holidays_lib.country_holidays(self.holidays_country or self.code, years=year,
+                                           language="es")
+        names = {d: n.split("; ") for d, n in es.items()}
+        legal_dates_moved: set[tuple[date, str]] = set()
+        for observed_day, day_names in names.items():
+            for name in day_names:
+                if not name.endswith("(observado)"):
+                    continue
+                base = name.replace(" (observado)", "")
+                # the legal date of this occurrence is the nearest one with the base name
+                near = [d for d, ns in names.items() if base in ns
+                        and abs((d - observed_day).days) <= 7]
+                if near:
+                    legal = min(near, key=lambda d: abs((d - observed_day).days))
+                    legal_dates_moved.add((legal, base))
+        closed: dict[date, str] = {}
+        for d, day_names in names.items():
+            if any((d, n) not in legal_dates_moved for n in day_names):
+                closed[d] = days[d]
+        return closed
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays(day.year)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The date ``n`` working days after ``start`` (start itself does not count)."""
+        day = start
+        added = 0
+        while added < n:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                added += 1
+        return day
+
+    # --- geography ---------------------------------------------------------------------
+    @cached_property
+    def geography(self) -> Geography:
+        return Geography(self.data_dir / "geography.json", self.geography_levels)
+
+    # --- phones ------------------------------------------------------------------------
+    def validate_mobile(self, value: str, /) -> Phone:
+        """A mobile number of this country, in E.164, with its carrier where known."""
+        try:
+            number = phonenumbers.parse(value, self.phone_region)
+        except phonenumbers.NumberParseException as exc:
+            raise PhoneInvalid(
+                _("Enter a mobile phone number, like %(example)s")
+                % {"example": self.mobile_example()}, field="mobile_phone") from exc
+        region = phonenumbers.region_code_for_number(number)
+        if region != self.phone_region:
+            raise PhoneInvalid(
+                _("Enter a mobile phone number of %(country)s, like %(example)s")
+                % {"country": self.name, "example": self.mobile_example()},
+                field="mobile_phone")
+        if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        ):
+            raise PhoneInvalid(
+                _("Enter a mobile phone number, like %(example)s")
+                % {"example": self.mobile_example()}, field="mobile_phone")
+        return Phone(
+            e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            national=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+            carrier=phone_carrier.name_for_number(number, "es") or "",
+        )
+
+    def mobile_example(self) -> str:
+        example = phonenumbers.example_number_for_type(
+            self.phone_region, phonenumbers.PhoneNumberType.MOBILE)
+        return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+    # --- registration ------------------------------------------------------------------
+    def required_documents(self, situation: Situation) -> Sequence[DocumentKind]:
+        raise NotImplementedError
+
+    def all_document_kinds(self) -> Sequence[DocumentKind]:
+        """Every kind the checklist can contain, for labels and validation of uploads."""
+        raise NotImplementedError
+
+    def document_kind(self, code: str) -> DocumentKind | None:
+        return next((k for k in self.all_document_kinds() if k.code == code), None)
+
+    def registration_number(self, sequence: int, issued_on: date) -> str:
+        raise NotImplementedError
+
+    def registration_number_is_valid(self, value: str) -> bool:
+        raise NotImplementedError

@@ -1,0 +1,117 @@
+"""Ecuador: Instituto Ecuatoriano de Seguridad Social (IESS)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
+from stdnum.ec import ci
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+from ..base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
+from ..common import validate_passport
+
+CEDULA = IdType(
+    code="cedula", label=_("Cédula de identidad"),
+    hint=_("10 digits, as printed on the card"), national=True,
+)
+PASSPORT = IdType(
+    code="passport", label=_("Passport"),
+    hint=_("Letters and numbers, as printed on the passport's photo page"), for_foreigners=True,
+)
+
+# R-REG-03 (seed 000): the Ecuadorian registration checklist.
+IDENTITY = DocumentKind(
+    "identity", _("Proof of identity"),
+    _("Your cédula (both sides) or the photo page of your passport."))
+RESIDENCE = DocumentKind(
+    "residence", _("Proof of residence"),
+    _("A utility bill or rental agreement from the last 3 months with your address."))
+RESIDENCY_PERMIT = DocumentKind(
+    "residency_permit", _("Visa or residency card"),
+    _("Your temporary or permanent residency visa or card (Ley Orgánica de Movilidad Humana)."))
+PREVIOUS_CARD = DocumentKind(
+    "previous_card", _("Previous health or insurance card"),
+    _("Any health or insurance card you received before, if you have one."), required=False)
+TRANSLATION = DocumentKind(
+    "translation", _("Official translation"),
+    _("An official translation into Spanish of every document that is not in Spanish."))
+FORM = DocumentKind(
+    "registration_form", _("Registration form"),
+    _("The form you fill in here online."), provided_by_form=True)
+
+
+class EcuadorPack(CountryPack):
+    """Ecuador.
+
+    Sources: seed 000 (registration guide), seed 002 (IESS for expats), seed 004;
+    cédula algorithm from python-stdnum (``stdnum.ec.ci``: Registro Civil, modulus 10 with
+    province 01–24 or 30); holidays from the ``holidays`` package, Ley Orgánica de Servicio
+    Público art. 56 moves holidays to the nearest Monday or Friday, and centres close on the
+    moved day (R-APT-10).
+    """
+
+    code = "EC"
+    name = _("Ecuador")
+    institution = "IESS"
+    timezone = "America/Guayaquil"
+    currency = "USD"
+    phone_region = "EC"
+    id_types = (CEDULA, PASSPORT)
+    geography_levels = (_("Province"), _("Canton"), _("Parish"))
+    data_dir = Path(__file__).parent / "data"
+    situation_questions = ("has_previous_health_card", "documents_in_other_language")
+    asks_social_security_number = True
+    holidays_closed_on_observed_day = True
+
+    def validate_id(self, id_type: str, value: str, /) -> str:
+        kind = self.id_type(id_type)
+        if kind is PASSPORT:
+            return validate_passport(value)
+        raw = (value or "").strip()
+        if not raw:
+            raise IdInvalid(_("Enter your cédula number"), field="id_number")
+        compact = ci.compact(raw)
+        try:
+            return ci.validate(compact)
+        except InvalidFormat as exc:
+            raise IdInvalid(_("A cédula number has only digits. Enter the 10 digits of your "
+                              "cédula"), field="id_number") from exc
+        except InvalidLength as exc:
+            raise IdInvalid(_("A cédula number has 10 digits. Enter the 10 digits of your "
+                              "cédula"), field="id_number") from exc
+        except InvalidComponent as exc:
+            raise IdInvalid(_("The first two digits of a cédula are a province code (01 to 24, "
+                              "or 30) and the third is below 6. Check the number on your card"),
+                            field="id_number") from exc
+        except InvalidChecksum as exc:
+            raise IdInvalid(_("This cédula number is not valid: the last digit does not match. "
+                              "Check the number on your card"), field="id_number") from exc
+
+    def all_document_kinds(self) -> Sequence[DocumentKind]:
+        return (IDENTITY, RESIDENCE, RESIDENCY_PERMIT, PREVIOUS_CARD, TRANSLATION, FORM)
+
+    def required_documents(self, situation: Situation) -> Sequence[DocumentKind]:
+        docs = [IDENTITY, RESIDENCE]
+        if situation.is_foreign_national:
+            docs.append(RESIDENCY_PERMIT)
+        docs.append(PREVIOUS_CARD)
+        if situation.documents_in_other_language:
+            docs.append(TRANSLATION)
+        docs.append(FORM)
+        return docs
+
+    # Ventanilla's own format (IESS does not publish one): IESS-<year>-<7 digits><Luhn>.
+    _number_re = re.compile(r"^IESS-(\d{4})-(\d{7})(\d)$")
+
+    def registration_number(self, sequence: int, issued_on: date) -> str:
+        body = f"{issued_on.year:04d}{sequence:07d}"
+        return f"IESS-{issued_on.year:04d}-{sequence:07d}{luhn.calc_check_digit(body)}"
+
+    def registration_number_is_valid(self, value: str) -> bool:
+        m = self._number_re.match(value or "")
+        return bool(m) and luhn.is_valid(m.group(1) + m.group(2) + m.group(3))

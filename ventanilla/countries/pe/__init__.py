@@ -1,0 +1,127 @@
+"""Peru: EsSalud (contributory) and SIS (subsidised)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.pe import cui
+
+from ..base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
+from ..common import validate_passport
+
+DNI = IdType(
+    code="dni", label=_("DNI"),
+    hint=_("8 digits; you may add the verification character printed after the dash"),
+    national=True,
+)
+CE = IdType(
+    code="ce", label=_("Carné de extranjería"),
+    hint=_("9 digits, as printed on the card"), for_foreigners=True,
+)
+PASSPORT = IdType(
+    code="passport", label=_("Passport"),
+    hint=_("Letters and numbers, as printed on the passport's photo page"), for_foreigners=True,
+)
+
+# R-REG-03 (seeds 001 and 003): the Peruvian registration checklist.
+IDENTITY = DocumentKind(
+    "identity", _("Proof of identity"),
+    _("Your DNI (both sides), carné de extranjería or the photo page of your passport."))
+ADDRESS = DocumentKind(
+    "address", _("Proof of address"),
+    _("A utility bill or rental contract with your current address."))
+INCOME = DocumentKind(
+    "income", _("Employment contract or proof of income"),
+    _("Your employment contract under Peruvian law, or your latest payslip."))
+TRANSLATION = DocumentKind(
+    "translation", _("Official translation"),
+    _("An official translation into Spanish of every document that is not in Spanish."))
+COPIES = DocumentKind(
+    "copies", _("Copies of all documents"),
+    _("The files you upload here are the copies."), provided_by_form=True)
+
+_CE = re.compile(r"^\d{9}$")
+
+
+class PeruPack(CountryPack):
+    """Peru.
+
+    Sources: seeds 001 and 003 (registration guides); DNI / CUI algorithm from python-stdnum
+    (``stdnum.pe.cui``: RENIEC, 8 digits and a check character that is a digit or a letter);
+    carné de extranjería: 9 digits (Superintendencia Nacional de Migraciones, no public check
+    digit); holidays from the ``holidays`` package (Decreto Legislativo 713 and later laws).
+    """
+
+    code = "PE"
+    name = _("Peru")
+    institution = "EsSalud / SIS"
+    timezone = "America/Lima"
+    currency = "PEN"
+    phone_region = "PE"
+    id_types = (DNI, CE, PASSPORT)
+    geography_levels = (_("Department"), _("Province"), _("District"))
+    data_dir = Path(__file__).parent / "data"
+    situation_questions = ("employed_locally", "documents_in_other_language")
+
+    def validate_id(self, id_type: str, value: str, /) -> str:
+        kind = self.id_type(id_type)
+        if kind is PASSPORT:
+            return validate_passport(value)
+        raw = re.sub(r"[\s\-]", "", value or "").upper()
+        if kind is CE:
+            if not raw:
+                raise IdInvalid(_("Enter your carné de extranjería number"), field="id_number")
+            if not raw.isdigit():
+                raise IdInvalid(_("A carné de extranjería number has only digits. Enter the 9 "
+                                  "digits of your card"), field="id_number")
+            if not _CE.match(raw):
+                raise IdInvalid(_("A carné de extranjería number has 9 digits. Enter the 9 "
+                                  "digits of your card"), field="id_number")
+            return raw
+        if not raw:
+            raise IdInvalid(_("Enter your DNI number"), field="id_number")
+        if not raw[:8].isdigit():
+            raise IdInvalid(_("A DNI number has 8 digits. Enter the 8 digits of your DNI"),
+                            field="id_number")
+        try:
+            # Keep the 8 digits; the check character only guards against typing mistakes.
+            return cui.validate(raw)[:8]
+        except InvalidLength as exc:
+            raise IdInvalid(_("A DNI number has 8 digits. Enter the 8 digits of your DNI"),
+                            field="id_number") from exc
+        except InvalidFormat as exc:
+            raise IdInvalid(_("A DNI number has 8 digits, then optionally its verification "
+                              "character. Enter it as printed on your DNI"),
+                            field="id_number") from exc
+        except InvalidChecksum as exc:
+            raise IdInvalid(_("The verification character does not match this DNI number. "
+                              "Check both on your DNI"), field="id_number") from exc
+
+    def all_document_kinds(self) -> Sequence[DocumentKind]:
+        return (IDENTITY, ADDRESS, INCOME, TRANSLATION, COPIES)
+
+    def required_documents(self, situation: Situation) -> Sequence[DocumentKind]:
+        docs = [IDENTITY, ADDRESS]
+        if situation.employed_locally:
+            docs.append(INCOME)
+        if situation.documents_in_other_language:
+            docs.append(TRANSLATION)
+        docs.append(COPIES)
+        return docs
+
+    # Ventanilla's own format: PE-<year>-<7 digits><Luhn>.
+    _number_re = re.compile(r"^PE-(\d{4})-(\d{7})(\d)$")
+
+    def registration_number(self, sequence: int, issued_on: date) -> str:
+        body = f"{issued_on.year:04d}{sequence:07d}"
+        return f"PE-{issued_on.year:04d}-{sequence:07d}{luhn.calc_check_digit(body)}"
+
+    def registration_number_is_valid(self, value: str) -> bool:
+        m = self._number_re.match(value or "")
+        return bool(m) and luhn.is_valid(m.group(1) + m.group(2) + m.group(3))

@@ -1,0 +1,55 @@
+"""A fictitious country pack used to prove that the core never branches on a country code."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ventanilla.countries.base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
+
+ZID = IdType(code="zid", label="Zemblan identity card", hint="6 digits", national=True)
+IDENTITY = DocumentKind("identity", "Identity card", "Both sides")
+LEASE = DocumentKind("lease", "Lease", "Any lease")
+FORM = DocumentKind("form", "Form", "This form", provided_by_form=True)
+
+
+class ZemblaPack(CountryPack):
+    """Zembla (Nabokov's Pale Fire). Code ZZ is user-assigned in ISO 3166, so no real
+    country can collide with it."""
+
+    code = "ZZ"
+    name = "Zembla"
+    institution = "ZHS"
+    timezone = "Europe/Oslo"
+    currency = "EUR"
+    phone_region = "NO"  # borrow a real numbering plan for mobile validation
+    id_types = (ZID,)
+    geography_levels = ("Region", "Town")
+    data_dir = Path(__file__).parent / "zembla_data"
+    registration_due_working_days = 5
+
+    def validate_id(self, id_type, value, /):
+        self.id_type(id_type)
+        raw = (value or "").strip()
+        if not re.fullmatch(r"\d{6}", raw):
+            raise IdInvalid("Six digits", field="id_number")
+        if sum(int(c) for c in raw) % 7:
+            raise IdInvalid("Checksum", field="id_number")
+        return raw
+
+    def _holidays(self, year, language):
+        return {date(year, 7, 1): "Zembla Day"}
+
+    def all_document_kinds(self):
+        return (IDENTITY, LEASE, FORM)
+
+    def required_documents(self, situation: Situation):
+        return [IDENTITY, LEASE, FORM]
+
+    def registration_number(self, sequence: int, issued_on: date) -> str:
+        return f"Z{sequence:05d}{sequence % 7}"
+
+    def registration_number_is_valid(self, value: str) -> bool:
+        m = re.fullmatch(r"Z(\d{5})(\d)", value or "")
+        return bool(m) and int(m.group(1)) % 7 == int(m.group(2))

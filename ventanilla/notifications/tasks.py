@@ -1,0 +1,44 @@
+"""Background jobs (django.tasks; the database backend runs them in `ventanilla worker`)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+from django.urls import reverse
+
+from .email import email_send
+
+
+@task()
+def send_email_code(*, email: str, code: str, language: str, reference: str) -> None:
+    email_send(to=email, template="email_code", language=language,
+               context={"code": code, "reference": reference})
+
+
+@task()
+def send_resume_link(*, email: str, token: str, language: str, reference: str) -> None:
+    email_send(to=email, template="resume_link", language=language,
+               context={"path": reverse("registration:resume", args=[token]),
+                        "reference": reference})
+
+
+@task()
+def send_application_event(*, application_id: str, event: str) -> None:
+    """R-REG-06: the applicant hears of every decision, in their language."""
+    from django.utils import translation
+
+    from ventanilla.registration.card import card_pdf
+    from ventanilla.registration.selectors import application_checklist, application_get
+
+    app = application_get(application_id)
+    if not app.email:
+        return
+    attachments = []
+    with translation.override(app.language):
+        rejected = [item for item in application_checklist(app) if item.status == "rejected"]
+        if event == "approved" and app.person is not None:
+            attachments.append((f"{app.person.registration_number}.pdf",
+                                card_pdf(app.person), "application/pdf"))
+    email_send(to=app.email, template=f"application_{event}", language=app.language,
+               context={"application": app, "reference": app.case.reference,
+                        "rejected": rejected, "person": app.person},
+               attachments=attachments)
