@@ -3,14 +3,12 @@ fictitious country pack, and helpers to drive an application through the service
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 from datetime import date
 
 import pytest
-
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

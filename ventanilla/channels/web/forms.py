@@ -13,10 +13,9 @@ from ventanilla.countries.registry import all_packs, get_pack
 
 
 class CountryForm(forms.Form):
-    page_heading_field = "country"
     country = forms.ChoiceField(
         label=_("Which country's health system do you want to register with?"),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
         error_messages={"required": _("Select the country where you live")},
     )
 

@@ -126,13 +126,14 @@ USE_TZ = True
 TIME_ZONE = "America/Guayaquil"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "ventanilla.core.storage.StaticStorage"},
 }
 # Uploaded documents are health data: they are never served as static media, only through
 # views that check who is asking (see registration.views / the API).
