@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ventanilla.demo import views as demo_views
+
 from .api import api
 
 urlpatterns = [
@@ -8,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("staff/", include("ventanilla.channels.staff.urls")),
+    path("demo/correo/", demo_views.mailbox, name="demo_mailbox"),
     path("", include("ventanilla.channels.web.urls")),
 ]
 

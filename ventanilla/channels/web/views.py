@@ -91,6 +91,7 @@ def email(request, country: str):
     form = forms.EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            ensure_not_rate_limited(request, group="application-start", rate="20/h")
             app = services.application_start(
                 country=pack.code, channel=Channel.WEB, email=form.cleaned_data["email"],
                 language=get_language() or "es")
