@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ventanilla.core.admin_audit import AuditedAdmin
+
 from .models import Case, CaseEvent
 
 
@@ -14,12 +16,15 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedAdmin):
     list_display = ("reference", "kind", "country", "status", "channel", "due_on", "created_at")
     list_filter = ("kind", "country", "status", "channel")
     search_fields = ("reference",)
     readonly_fields = [f.name for f in Case._meta.fields]
     inlines = [CaseEventInline]
+
+    def subject_ref(self, obj) -> str:
+        return f"{obj.country}:{obj.subject_id_type}:{obj.subject_id_number}"
 
     def has_add_permission(self, request):
         return False

@@ -200,3 +200,23 @@ def test_card_verification_page(make_application, reviewer):
     r = Client().get(f"/verificar/{app.person.verification_code}/")
     assert r.status_code == 200 and app.person.registration_number in r.content.decode()
     assert Client().get("/verificar/not-a-code/").status_code == 404
+
+
+def test_admin_reads_of_personal_data_are_audited(make_application, administrator):
+    app = make_application("EC", state="submitted")
+    client = Client()
+    client.force_login(administrator)
+    assert client.get("/admin/registration/application/").status_code == 200
+    assert client.get(f"/admin/registration/application/{app.pk}/change/").status_code == 200
+    actions = list(AuditEntry.objects.filter(actor=administrator)
+                   .values_list("action", "subject_ref"))
+    assert ("admin.list", "") in actions
+    assert ("admin.view", "EC:cedula:1710034065") in actions
+
+
+def test_agent_reading_a_counter_application_is_audited(agent):
+    client = Client()
+    client.force_login(agent)
+    client.post("/staff/mostrador/", {"country": "EC", "email": ""})
+    client.get("/solicitud/")
+    assert AuditEntry.objects.filter(actor=agent, action="application.view").exists()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ventanilla.cases import services as case_services
 from ventanilla.cases.models import CaseStatus
 from ventanilla.cases.selectors import case_history
+from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.ratelimit import ensure_not_rate_limited
@@ -54,6 +55,11 @@ def application_required(view):
         needs_code = app.channel != Channel.IN_PERSON and app.email_verified_at is None
         if needs_code and view.__name__ != "email_code":
             return redirect("registration:code")
+        actor = _actor(request)
+        if actor is not None:  # an agent at the counter reads the person's data: audited
+            audit_record(actor=actor, action="application.view", obj=app,
+                         subject_ref=app.subject_ref, channel=app.channel,
+                         details={"page": view.__name__})
         return view(request, app, *args, **kwargs)
     return wrapper
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",
     "django_tasks_db",
     "ventanilla.core",
     "ventanilla.accounts",
