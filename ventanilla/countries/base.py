@@ -272,6 +272,8 @@ class CountryPack:
     def mobile_example(self) -> str:
         example = phonenumbers.example_number_for_type(
             self.phone_region, phonenumbers.PhoneNumberType.MOBILE)
+        if example is None:
+            return ""
         return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
 
     # --- registration ------------------------------------------------------------------

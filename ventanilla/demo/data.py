@@ -91,7 +91,7 @@ def load() -> bool:
     for username, role, country, centre, first, last in STAFF:
         users[username] = staff_create(
             username=username, password=DEMO_PASSWORD, role=role, country=country,
-            centre=centres.get(centre), email=f"{username}@ventanilla.example",
+            centre=centres.get(centre) if centre else None, email=f"{username}@ventanilla.example",
             first_name=first, last_name=last, superuser=role == Role.ADMINISTRATOR)
     for row in APPLICANTS:
         _applicant(row, reviewer=users[f"revisor.{row[0].lower()}"])
@@ -124,7 +124,7 @@ def _applicant(row, *, reviewer) -> Application:
                                      filename=f"{item.kind.code}.pdf")
     services.application_submit(application=app, declaration=True)
     app.refresh_from_db()
-    if outcome == "overdue":
+    if outcome == "overdue" and app.due_on is not None:
         past = app.due_on - timedelta(days=10)
         Application.objects.filter(pk=app.pk).update(due_on=past)
         app.case.due_on = past

@@ -13,7 +13,8 @@ from django.shortcuts import render
 
 
 def _mail_dir() -> Path | None:
-    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    mailers: dict = settings.MAILERS
+    options = mailers.get("default", {}).get("OPTIONS", {})
     path = options.get("file_path")
     return Path(path) if path else None
 

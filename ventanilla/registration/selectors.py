@@ -50,7 +50,7 @@ REQUIRED_ANSWERS = {
 }
 
 
-def application_missing_answers(app: Application) -> dict[str, str]:
+def application_missing_answers(app: Application) -> dict:
     missing = {f: msg for f, msg in REQUIRED_ANSWERS.items() if not getattr(app, f)}
     if app.channel == Channel.IN_PERSON:
         missing.pop("email", None)  # at the counter the person may have no e-mail
@@ -59,7 +59,7 @@ def application_missing_answers(app: Application) -> dict[str, str]:
     return missing
 
 
-def application_missing(app: Application) -> dict[str, str]:
+def application_missing(app: Application) -> dict:
     """Everything still needed before the application can be submitted, by field."""
     missing = application_missing_answers(app)
     for item in application_checklist(app):

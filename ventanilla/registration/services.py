@@ -439,6 +439,7 @@ def application_approve(*, application: Application, actor) -> Application:
                 _("Accept every required document before approving."),
                 fields={f"document:{i.kind.code}": i.kind.label for i in pending})
         today = _today(app.country)
+        assert app.date_of_birth is not None  # application_missing() guaranteed it
         number = pack.registration_number(counter_next(f"registration:{app.country}"), today)
         person = people.person_register(
             country=app.country, id_type=app.id_type, id_number=app.id_number,

@@ -88,7 +88,8 @@ class NationalityForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = country_choices(get_language() or "es")
         own = [c for c in choices if c[0] == country]
-        self.fields["nationality"].choices = [("", _("Select a country")), *own, *choices]
+        self.fields["nationality"].choices = [  # type: ignore[attr-defined]
+            ("", _("Select a country")), *own, *choices]
 
 
 class IdTypeForm(forms.Form):
@@ -99,7 +100,8 @@ class IdTypeForm(forms.Form):
 
     def __init__(self, *args, country: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["id_type"].choices = [(t.code, t.label) for t in get_pack(country).id_types]
+        self.fields["id_type"].choices = [  # type: ignore[attr-defined]
+            (t.code, t.label) for t in get_pack(country).id_types]
 
 
 class IdNumberForm(forms.Form):
@@ -115,7 +117,7 @@ class IdNumberForm(forms.Form):
         kind = get_pack(country).id_type(id_type)
         self.fields["id_number"].label = _("What is your %(document)s number?") % {
             "document": kind.label}
-        self.fields["id_number"].help_text = kind.hint
+        self.fields["id_number"].help_text = str(kind.hint)
 
 
 class MobileForm(forms.Form):
@@ -145,7 +147,7 @@ class PlaceForm(forms.Form):
         self.fields["place"].label = _("%(level)s where you live") % {"level": label}
         self.fields["place"].error_messages["required"] = _(
             "Select your %(level)s") % {"level": str(label).lower()}
-        self.fields["place"].choices = [("", _("Select")), *[
+        self.fields["place"].choices = [("", _("Select")), *[  # type: ignore[attr-defined]
             (s.code, f"{s.name} ({_('urban')})" if s.kind == "urban" else s.name)
             for s in geo.children(parent)]]
 

@@ -34,7 +34,7 @@ INVALID = 422  # a form with errors is re-rendered with this status
 
 def apply_errors(form: django_forms.Form, exc: DomainError) -> None:
     """Show a service's error next to the field it names (or above the form)."""
-    fields = exc.fields or {None: exc.message}
+    fields: dict = exc.fields or {None: exc.message}
     for name, message in fields.items():
         target = name if name in form.fields else None
         if target is None and name in ("id_type",) and "id_number" in form.fields:
@@ -345,7 +345,8 @@ def check(request, app: Application):
         try:
             services.application_submit(application=app, declaration=True, actor=_actor(request))
         except DomainError as exc:
-            missing = {k: str(v) for k, v in (exc.fields or {None: exc.message}).items()}
+            problems: dict = exc.fields or {"": exc.message}
+            missing = {k: str(v) for k, v in problems.items()}
         else:
             return redirect("registration:confirmation")
     return _render(request, "web/check.html", {

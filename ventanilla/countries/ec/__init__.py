@@ -114,4 +114,4 @@ class EcuadorPack(CountryPack):
 
     def registration_number_is_valid(self, value: str) -> bool:
         m = self._number_re.match(value or "")
-        return bool(m) and luhn.is_valid(m.group(1) + m.group(2) + m.group(3))
+        return m is not None and luhn.is_valid(m.group(1) + m.group(2) + m.group(3))
