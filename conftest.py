@@ -26,6 +26,16 @@ def png_bytes() -> bytes:
     return buf.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Unit tests read messages in English; requests still pick their language themselves
+    (Spanish by default), and tests of Spanish text ask for it explicitly."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def pdf_bytes() -> bytes:
     return PDF
