@@ -250,6 +250,7 @@ def test_r_reg_06_applicant_is_emailed_each_decision_over_smtp(make_application,
     app.refresh_from_db()
     body = approved.get_body(("plain",)).get_content()
     assert app.person.registration_number in body
+    assert body.startswith("Hello María José,")
     attachments = list(approved.iter_attachments())
     assert attachments[0].get_content_type() == "application/pdf"
     assert attachments[0].get_content()[:5] == b"%PDF-"
