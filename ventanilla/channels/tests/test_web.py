@@ -220,3 +220,14 @@ def test_agent_reading_a_counter_application_is_audited(agent):
     client.post("/staff/mostrador/", {"country": "EC", "email": ""})
     client.get("/solicitud/")
     assert AuditEntry.objects.filter(actor=agent, action="application.view").exists()
+
+
+def test_error_summary_is_titled_there_is_a_problem(django_capture_on_commit_callbacks):
+    client = Client()
+    walk_to_tasks(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    r = client.post("/solicitud/preguntas/fecha-de-nacimiento/", {})
+    html = r.content.decode()
+    assert r.status_code == 422
+    summary = html.split('govuk-error-summary__title">')[1].split("<")[0]
+    assert summary.strip() == "Hay un problema"
+    assert html.split("<title>")[1].split("</title>")[0].strip().startswith("Error:")

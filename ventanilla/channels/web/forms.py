@@ -47,7 +47,6 @@ class StaffEmailForm(EmailForm):
 
 
 class CodeForm(forms.Form):
-    page_heading_field = "code"
     code = forms.CharField(
         label=_("Enter the code we sent to your e-mail"),
         help_text=_("The code has 6 digits."), max_length=12,

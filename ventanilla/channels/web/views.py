@@ -109,7 +109,7 @@ def email(request, country: str):
             session.remember(request, app)
             return redirect("registration:code")
     return _render(request, "web/question.html", {
-        "form": form, "title": form.fields["email"].label, "pack": pack,
+        "form": form, "page_title": form.fields["email"].label, "pack": pack,
         "back_url": reverse("registration:start")},
         status=INVALID if form.errors else 200)
 
@@ -238,7 +238,7 @@ def question(request, app: Application, slug: str):
     if i > 0 and steps.STEPS[i - 1].task == step.task and not returning:
         back = reverse("registration:question", args=[steps.STEPS[i - 1].slug])
     return _render(request, "web/question.html", {
-        "form": form, "title": step.heading or form.fields[next(iter(form.fields))].label,
+        "form": form, "page_title": step.heading or form.fields[next(iter(form.fields))].label,
         "heading": step.heading, "back_url": back, "application": app,
         "pack": get_pack(app.country)},
         status=INVALID if form.errors else 200)
