@@ -31,6 +31,7 @@ from .support import (
 # ORM calls made from the test body.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

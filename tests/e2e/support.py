@@ -78,13 +78,20 @@ class A11y:
             f"{len(self.pages_checked)} pages checked:\n\n" + "\n\n".join(self.failures))
 
 
-def wait_for_code(timeout: float = 5.0) -> str:
-    """The 6-digit code at the end of the last e-mail's subject (locmem backend)."""
+def outbox_size() -> int:
+    from django.core import mail
+
+    return len(mail.outbox)
+
+
+def wait_for_code(*, after: int = 0, timeout: float = 5.0) -> str:
+    """The 6-digit code at the end of the subject of the newest e-mail (locmem backend; the
+    live server runs in this process). ``after``: how many e-mails there were before."""
     from django.core import mail
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if mail.outbox:
+        if len(mail.outbox) > after:
             subject = mail.outbox[-1].subject
             match = re.search(r"(\d{6})\s*$", subject)
             assert match, f"no code at the end of the e-mail subject {subject!r}"
@@ -125,8 +132,64 @@ def start_application(page, country: str, email: str) -> None:
     page.check(f"input[name=country][value={country}]")
     submit(page)
     page.fill("input[name=email]", email)
+    sent = outbox_size()
     submit(page)
     assert path_of(page) == "/solicitud/codigo/", page.url
-    page.fill("input[name=code]", wait_for_code())
+    page.fill("input[name=code]", wait_for_code(after=sent))
     submit(page)
     assert path_of(page) == "/solicitud/", page.url
+
+
+# --- the answers of two applicants, one per country -----------------------------------------
+
+PEOPLE = {
+    "EC": {
+        "given_names": "María José", "family_names": "Guamán Quishpe",
+        "dob": ("12", "4", "1988"), "nationality": "EC", "id_type": "cedula",
+        "id_number": "1710034065", "mobile_phone": "0991234567",
+        "places": ("17", "1701", "170150"), "street": "Av. Amazonas N24-03",
+        "documents": ("identity", "residence"),
+    },
+    "PE": {
+        "given_names": "Rosa Elvira", "family_names": "Quispe Mamani",
+        "dob": ("28", "7", "1990"), "nationality": "PE", "id_type": "dni",
+        "id_number": "10117410", "mobile_phone": "912345678",
+        "places": ("15", "1501", "150113"), "street": "Av. Brasil 1234",
+        "documents": ("identity", "address"),
+    },
+}
+
+# The question pages in the order the task list leads through them.
+QUESTIONS = ("nombre", "fecha-de-nacimiento", "nacionalidad", "tipo-de-documento",
+             "numero-de-documento", "celular", "lugar-1", "lugar-2", "lugar-3", "calle",
+             "situacion")
+
+
+def question_path(slug: str) -> str:
+    return f"/solicitud/preguntas/{slug}/"
+
+
+def answer(page, slug: str, person: dict) -> None:
+    """Fill in the question page ``slug`` (the page is open) as ``person`` would."""
+    if slug == "nombre":
+        page.fill("input[name=given_names]", person["given_names"])
+        page.fill("input[name=family_names]", person["family_names"])
+    elif slug == "fecha-de-nacimiento":
+        for part, value in zip(("day", "month", "year"), person["dob"], strict=True):
+            page.fill(f"input[name=date_of_birth_{part}]", value)
+    elif slug == "nacionalidad":
+        page.select_option("select[name=nationality]", person["nationality"])
+    elif slug == "tipo-de-documento":
+        page.check(f"input[name=id_type][value={person['id_type']}]")
+    elif slug == "numero-de-documento":
+        page.fill("input[name=id_number]", person["id_number"])
+    elif slug == "celular":
+        page.fill("input[name=mobile_phone]", person["mobile_phone"])
+    elif slug.startswith("lugar-"):
+        page.select_option("select[name=place]", person["places"][int(slug[-1]) - 1])
+    elif slug == "calle":
+        page.fill("input[name=street]", person["street"])
+    elif slug == "situacion":
+        pass  # every box is optional: no box ticked is a valid answer
+    else:
+        raise ValueError(slug)

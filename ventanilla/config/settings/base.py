@@ -137,8 +137,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "ventanilla.core.storage.StaticStorage"},
 }
 # Uploaded documents are health data: they are never served as static media, only through
-# views that check who is asking (see registration.views / the API).
-MEDIA_URL = None
+# views that check who is asking (staff document view, audited). No URL route serves this
+# prefix; it only has to be a path (Django's live test server expects one).
+MEDIA_URL = "/private-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
