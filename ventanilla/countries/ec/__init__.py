@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
-from stdnum import luhn
 from stdnum.ec import ci
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
 from ..base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
-from ..common import validate_passport
+from ..common import PASSPORT, TRANSLATION, LuhnRegistrationNumbers, validate_passport
 
 CEDULA = IdType(
     code="cedula", label=_("Cédula de identidad"),
     hint=_("10 digits, as printed on the card"), national=True,
-)
-PASSPORT = IdType(
-    code="passport", label=_("Passport"),
-    hint=_("Letters and numbers, as printed on the passport's photo page"), for_foreigners=True,
 )
 
 # R-REG-03 (seed 000): the Ecuadorian registration checklist.
@@ -37,15 +30,12 @@ RESIDENCY_PERMIT = DocumentKind(
 PREVIOUS_CARD = DocumentKind(
     "previous_card", _("Previous health or insurance card"),
     _("Any health or insurance card you received before, if you have one."), required=False)
-TRANSLATION = DocumentKind(
-    "translation", _("Official translation"),
-    _("An official translation into Spanish of every document that is not in Spanish."))
 FORM = DocumentKind(
     "registration_form", _("Registration form"),
     _("The form you fill in here online."), provided_by_form=True)
 
 
-class EcuadorPack(CountryPack):
+class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
     """Ecuador.
 
     Sources: seed 000 (registration guide), seed 002 (IESS for expats), seed 004;
@@ -64,6 +54,7 @@ class EcuadorPack(CountryPack):
     id_types = (CEDULA, PASSPORT)
     geography_levels = (_("Province"), _("Canton"), _("Parish"))
     data_dir = Path(__file__).parent / "data"
+    registration_prefix = "IESS"
     situation_questions = ("has_previous_health_card", "documents_in_other_language")
     asks_social_security_number = True
     holidays_closed_on_observed_day = True
@@ -104,14 +95,3 @@ class EcuadorPack(CountryPack):
             docs.append(TRANSLATION)
         docs.append(FORM)
         return docs
-
-    # Ventanilla's own format (IESS does not publish one): IESS-<year>-<7 digits><Luhn>.
-    _number_re = re.compile(r"^IESS-(\d{4})-(\d{7})(\d)$")
-
-    def registration_number(self, sequence: int, issued_on: date) -> str:
-        body = f"{issued_on.year:04d}{sequence:07d}"
-        return f"IESS-{issued_on.year:04d}-{sequence:07d}{luhn.calc_check_digit(body)}"
-
-    def registration_number_is_valid(self, value: str) -> bool:
-        m = self._number_re.match(value or "")
-        return m is not None and luhn.is_valid(m.group(1) + m.group(2) + m.group(3))

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
-from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.pe import cui
 
 from ..base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
-from ..common import validate_passport
+from ..common import PASSPORT, TRANSLATION, LuhnRegistrationNumbers, validate_passport
 
 DNI = IdType(
     code="dni", label=_("DNI"),
@@ -23,10 +21,6 @@ DNI = IdType(
 CE = IdType(
     code="ce", label=_("Carné de extranjería"),
     hint=_("9 digits, as printed on the card"), for_foreigners=True,
-)
-PASSPORT = IdType(
-    code="passport", label=_("Passport"),
-    hint=_("Letters and numbers, as printed on the passport's photo page"), for_foreigners=True,
 )
 
 # R-REG-03 (seeds 001 and 003): the Peruvian registration checklist.
@@ -39,9 +33,6 @@ ADDRESS = DocumentKind(
 INCOME = DocumentKind(
     "income", _("Employment contract or proof of income"),
     _("Your employment contract under Peruvian law, or your latest payslip."))
-TRANSLATION = DocumentKind(
-    "translation", _("Official translation"),
-    _("An official translation into Spanish of every document that is not in Spanish."))
 COPIES = DocumentKind(
     "copies", _("Copies of all documents"),
     _("The files you upload here are the copies."), provided_by_form=True)
@@ -49,7 +40,7 @@ COPIES = DocumentKind(
 _CE = re.compile(r"^\d{9}$")
 
 
-class PeruPack(CountryPack):
+class PeruPack(LuhnRegistrationNumbers, CountryPack):
     """Peru.
 
     Sources: seeds 001 and 003 (registration guides); DNI / CUI algorithm from python-stdnum
@@ -67,6 +58,7 @@ class PeruPack(CountryPack):
     id_types = (DNI, CE, PASSPORT)
     geography_levels = (_("Department"), _("Province"), _("District"))
     data_dir = Path(__file__).parent / "data"
+    registration_prefix = "PE"
     situation_questions = ("employed_locally", "documents_in_other_language")
 
     def validate_id(self, id_type: str, value: str, /) -> str:
@@ -114,14 +106,3 @@ class PeruPack(CountryPack):
             docs.append(TRANSLATION)
         docs.append(COPIES)
         return docs
-
-    # Ventanilla's own format: PE-<year>-<7 digits><Luhn>.
-    _number_re = re.compile(r"^PE-(\d{4})-(\d{7})(\d)$")
-
-    def registration_number(self, sequence: int, issued_on: date) -> str:
-        body = f"{issued_on.year:04d}{sequence:07d}"
-        return f"PE-{issued_on.year:04d}-{sequence:07d}{luhn.calc_check_digit(body)}"
-
-    def registration_number_is_valid(self, value: str) -> bool:
-        m = self._number_re.match(value or "")
-        return m is not None and luhn.is_valid(m.group(1) + m.group(2) + m.group(3))
