@@ -14,7 +14,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 @pytest.fixture(autouse=True)
 def _db(db, settings):
+    """The WSGI app is called directly (not through Django's test client), so keep Django
+    from closing the test transaction's connection at the end of each request."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     settings.CASE_LOOKUP_RATE = "100000/m"
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -98,3 +98,10 @@ def case_lookup(*, reference: str, id_number: str) -> Case:
     if not hmac.compare_digest(expected.encode(), given.encode()) or case is None:
         raise CaseNotFound()
     return case
+
+
+def case_get(reference: str) -> Case | None:
+    ref = rules.reference_normalise(reference)
+    if not rules.reference_is_well_formed(ref):
+        return None
+    return Case.objects.filter(reference=ref).first()

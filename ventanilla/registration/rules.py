@@ -9,6 +9,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.errors import ValidationFailed
+from ventanilla.core.text import clean_text
 from ventanilla.countries.base import CountryPack, DocumentKind, Situation
 
 ALLOWED_CONTENT_TYPES = {
@@ -83,7 +84,7 @@ def date_of_birth_check(value: date | None, *, today: date) -> date:
 
 
 def name_check(value: str, *, field: str) -> str:
-    cleaned = " ".join((value or "").split())
+    cleaned = clean_text(value)
     if not cleaned:
         msg = (_("Enter your given names") if field == "given_names"
                else _("Enter your family names"))

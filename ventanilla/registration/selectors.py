@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.cases.models import CaseStatus
+from ventanilla.cases.rules import reference_is_well_formed, reference_normalise
 from ventanilla.core.channels import Channel
 from ventanilla.countries.registry import get_pack
 
@@ -80,6 +81,9 @@ def application_get(public_id) -> Application:
 
 
 def application_get_by_reference(reference: str) -> Application:
+    reference = reference_normalise(reference)
+    if not reference_is_well_formed(reference):
+        raise ApplicationNotFound()
     app = Application.objects.select_related("case").filter(case__reference=reference).first()
     if app is None:
         raise ApplicationNotFound()
@@ -88,6 +92,9 @@ def application_get_by_reference(reference: str) -> Application:
 
 def application_get_for_token(reference: str, token: str) -> Application:
     """An applicant's API access: the reference plus the bearer token given at creation."""
+    reference = reference_normalise(reference)
+    if not reference_is_well_formed(reference):
+        raise ApplicationNotFound()
     digest = hashlib.sha256((token or "").encode()).hexdigest()
     app = (Application.objects.select_related("case")
            .filter(case__reference=reference, access_token_hash=digest).first())

@@ -20,6 +20,7 @@ from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.core.counters import counter_next
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 from ventanilla.notifications import tasks as notify
 from ventanilla.people import selectors as people_selectors
@@ -64,7 +65,7 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
     if channel == Channel.IN_PERSON and not (actor and actor.has_perm(
             "registration.register_in_person")):
         raise PermissionDenied()
-    email = (email or "").strip().lower()
+    email = clean_text(email).lower()
     if channel != Channel.IN_PERSON and not email:
         raise ValidationFailed(_("Enter your e-mail address"), field="email")
     with transaction.atomic():
@@ -198,7 +199,7 @@ def _clean_answers(application: Application, answers: dict) -> dict:
         attempt("subdivision_code", place)
     if "street" in answers:
         def street():
-            value = " ".join((answers["street"] or "").split())
+            value = clean_text(answers["street"])
             if not value:
                 raise ValidationFailed(_("Enter your street address"), field="street")
             if len(value) > 200:
@@ -211,9 +212,9 @@ def _clean_answers(application: Application, answers: dict) -> dict:
             cleaned[flag] = bool(answers[flag])
     for text in ("residency_document", "social_security_number"):
         if text in answers:
-            cleaned[text] = " ".join((answers[text] or "").split())[:60]
+            cleaned[text] = clean_text(answers[text], max_length=60)
     if "email" in answers:
-        cleaned["email"] = (answers["email"] or "").strip().lower()
+        cleaned["email"] = clean_text(answers["email"]).lower()
     if errors:
         first = next(iter(errors.values()))
         raise ValidationFailed(first, fields=errors)
@@ -278,7 +279,7 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
                 previous.is_current = False
                 previous.save(update_fields=["is_current", "updated_at"])
         doc = ApplicationDocument(
-            application=locked, kind=kind, original_name=(filename or "")[:200],
+            application=locked, kind=kind, original_name=clean_text(filename, max_length=200),
             content_type=content_type, size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by=actor if _staff(actor) else None,
@@ -378,7 +379,7 @@ def document_review(*, document: ApplicationDocument, accept: bool, reason: str 
     app = document.application
     if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW) or not document.is_current:
         raise DecisionNotAllowed(_("This document cannot be reviewed now."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason, multiline=True)
     if not accept and not reason:
         raise ValidationFailed(_("Enter the reason for rejecting this document"), field="reason")
     with transaction.atomic():
@@ -467,7 +468,7 @@ def application_approve(*, application: Application, actor) -> Application:
 
 def application_reject(*, application: Application, reason: str, actor) -> Application:
     _ensure_reviewer(actor)
-    reason = (reason or "").strip()
+    reason = clean_text(reason, multiline=True)
     if not reason:
         raise ValidationFailed(_("Enter the reason for rejecting the application"),
                                field="reason")

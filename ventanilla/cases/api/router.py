@@ -76,7 +76,7 @@ def case_get(request, reference: str):
     if actor is not None:
         if not actor.has_perm("cases.view_case"):
             raise PermissionDenied()
-        case = Case.objects.filter(reference=reference).first()
+        case = services.case_get(reference)
         if case is None:
             raise services.CaseNotFound()
         audit_record(actor=actor, action="case.view", obj=case,

@@ -302,3 +302,17 @@ def test_a_fictitious_third_country_registers_through_the_same_core(zembla, revi
     r = staff.post(f"/api/v1/registrations/{data['reference']}/approve")
     assert r.json()["registration_number"] == "Z000011"
     assert data["reference"].startswith("ZZ-")
+
+
+def test_control_characters_never_reach_the_database():
+    """NUL breaks PostgreSQL text columns: it is dropped, never a 500."""
+    client = Client()
+    r = client.post("/api/v1/registrations", body(given_names="Ana\x00 María",
+                                                  street="Calle\x00 1\x07"),
+                    content_type="application/json")
+    assert r.status_code == 201, r.content
+    app = Application.objects.get()
+    assert app.given_names == "Ana María" and app.street == "Calle 1"
+    assert client.get("/api/v1/registrations/EC-\x00ABC", **auth("x")).status_code == 404
+    assert client.post("/api/v1/cases/lookup", {"reference": "EC-\x00", "id_number": "\x00"},
+                       content_type="application/json").status_code == 404
