@@ -80,4 +80,7 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 403:
+        return _error(request, 403, "CSRF_FAILED",
+                      _("The request was refused: reload the page and try again."))
     return _error(request, exc.status_code, "HTTP_ERROR", str(exc))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from ninja.security import APIKeyCookie, HttpBearer
 
 
@@ -26,5 +27,9 @@ class StaffSession(APIKeyCookie):
 
 
 def actor_of(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated and user.is_staff else None
+    """The staff member acting, only when this request was authenticated as staff (session
+    and CSRF checked by ``StaffSession``); a bearer-token request never acts as staff."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, AbstractBaseUser) and auth.is_authenticated and auth.is_staff:
+        return auth
+    return None

@@ -80,7 +80,11 @@ def registration_create(request, payload: RegistrationIn):
 
     Nothing is saved when any answer is invalid.
     """
-    actor = actor_of(request)
+    actor = None
+    if payload.in_person:  # staff at a counter: their session, CSRF-checked
+        actor = StaffSession()(request)
+        if actor is None:
+            raise PermissionDenied()
     channel = Channel.IN_PERSON if payload.in_person else Channel.API
     answers = payload.dict(exclude_unset=True, exclude={"country", "language", "in_person"})
     answers = {k: v for k, v in answers.items() if v is not None}

@@ -316,3 +316,28 @@ def test_control_characters_never_reach_the_database():
     assert client.get("/api/v1/registrations/EC-\x00ABC", **auth("x")).status_code == 404
     assert client.post("/api/v1/cases/lookup", {"reference": "EC-\x00", "id_number": "\x00"},
                        content_type="application/json").status_code == 404
+
+
+def test_in_person_registration_needs_a_staff_session_with_csrf(agent):
+    anonymous = create(Client(), in_person=True)
+    assert anonymous.status_code == 403
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(agent)
+    r = forged.post("/api/v1/registrations", body(in_person=True),
+                    content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"] == "CSRF_FAILED"
+    staff = Client()
+    staff.force_login(agent)
+    r = staff.post("/api/v1/registrations", body(in_person=True), content_type="application/json")
+    assert r.status_code == 201 and r.json()["channel"] == "in_person"
+    assert Application.objects.count() == 1
+
+
+def test_a_bearer_token_never_acts_as_staff(reviewer):
+    client = Client()
+    own = create(client).json()
+    other = create(client, country="PE").json()
+    client.force_login(reviewer)  # a staff cookie in the same client, plus a bearer token
+    r = client.get(f"/api/v1/registrations/{other['reference']}", **auth(own["access_token"]))
+    assert r.status_code == 404  # the request is the applicant's, not the reviewer's
+    assert client.get(f"/api/v1/registrations/{other['reference']}").status_code == 200
