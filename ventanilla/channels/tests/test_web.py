@@ -231,3 +231,35 @@ def test_error_summary_is_titled_there_is_a_problem(django_capture_on_commit_cal
     summary = html.split('govuk-error-summary__title">')[1].split("<")[0]
     assert summary.strip() == "Hay un problema"
     assert html.split("<title>")[1].split("</title>")[0].strip().startswith("Error:")
+
+
+def test_r_reg_04_applicant_replaces_the_rejected_document_from_the_emailed_link(
+        make_application, reviewer, django_capture_on_commit_callbacks):
+    from ventanilla.registration import services
+
+    app = make_application("EC", state="submitted")
+    for doc in app.documents.all():
+        services.document_review(document=doc, accept=doc.kind != "residence",
+                                 reason="Tiene más de 3 meses", actor=reviewer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_request_changes(application=app, actor=reviewer)
+    link_mail = next(m for m in mail.outbox if "/solicitud/continuar/" in m.body)
+    link = re.search(r"(/solicitud/continuar/[^/\s]+/)", link_mail.body).group(1)
+    client = Client()
+    assert client.get(link)["Location"] == "/solicitud/"
+    page = client.get("/solicitud/documentos/").content.decode()
+    assert "Tiene más de 3 meses" in page
+    assert client.get("/solicitud/documentos/identity/").status_code == 200
+    r = client.post("/solicitud/documentos/identity/",
+                    {"file": SimpleUploadedFile("id.pdf", PDF)})
+    assert r.status_code == 422  # an accepted document is not replaced
+    r = client.post("/solicitud/documentos/residence/",
+                    {"file": SimpleUploadedFile("bill.pdf", PDF)})
+    assert r.status_code == 302
+    r = client.post("/solicitud/revisar/")
+    assert r["Location"] == "/solicitud/confirmacion/"
+    app.refresh_from_db()
+    assert app.status == CaseStatus.IN_REVIEW
+    assert app.documents.filter(kind="residence").count() == 2
+    assert app.documents.get(kind="identity").status == "accepted"
