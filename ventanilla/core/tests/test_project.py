@@ -20,8 +20,10 @@ def test_migrations_are_up_to_date():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
     base_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base_env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'check.sqlite3'}")
+    base_env["VENTANILLA_VAR_DIR"] = str(tmp_path)
     env = {**base_env, "DJANGO_SETTINGS_MODULE": "ventanilla.config.settings.production",
            "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-" + "y" * 30,
            "DJANGO_ALLOWED_HOSTS": "ventanilla.example"}
