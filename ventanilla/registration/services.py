@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.accounts import one_time
 from ventanilla.accounts.models import OneTimeSecret
+from ventanilla.accounts.roles import serves_country
 from ventanilla.cases import services as cases
 from ventanilla.cases.models import CaseKind, CaseStatus
 from ventanilla.core.audit import audit_record
@@ -62,8 +63,9 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
                       actor=None) -> Application:
     """Open a case and a draft application. Online, an e-mail code is sent at once."""
     get_pack(country)  # refuses an unknown country
-    if channel == Channel.IN_PERSON and not (actor and actor.has_perm(
-            "registration.register_in_person")):
+    if channel == Channel.IN_PERSON and not (
+            actor and actor.has_perm("registration.register_in_person")
+            and serves_country(actor, country)):
         raise PermissionDenied()
     email = clean_text(email).lower()
     if channel != Channel.IN_PERSON and not email:
@@ -352,15 +354,17 @@ def application_submit(*, application: Application, declaration: bool, actor=Non
 
 # --- review (back office) -----------------------------------------------------------------
 
-def _ensure_reviewer(actor) -> None:
+def _ensure_reviewer(actor, application: Application) -> None:
     if not (actor and actor.is_authenticated and actor.has_perm(
             "registration.review_application")):
+        raise PermissionDenied()
+    if not serves_country(actor, application.country):
         raise PermissionDenied()
 
 
 def application_open_for_review(*, application: Application, actor) -> Application:
     """A reviewer opens an application: audited; a submitted one moves into review."""
-    _ensure_reviewer(actor)
+    _ensure_reviewer(actor, application)
     _audit(actor, "application.view", application)
     if application.status == CaseStatus.SUBMITTED:
         with transaction.atomic():
@@ -375,8 +379,8 @@ def application_open_for_review(*, application: Application, actor) -> Applicati
 def document_review(*, document: ApplicationDocument, accept: bool, reason: str = "",
                     actor) -> ApplicationDocument:
     """R-REG-04: accept a document, or reject it with a reason the applicant will read."""
-    _ensure_reviewer(actor)
     app = document.application
+    _ensure_reviewer(actor, app)
     if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW) or not document.is_current:
         raise DecisionNotAllowed(_("This document cannot be reviewed now."))
     reason = clean_text(reason, multiline=True)
@@ -402,7 +406,7 @@ def document_review(*, document: ApplicationDocument, accept: bool, reason: str 
 
 def application_request_changes(*, application: Application, actor) -> Application:
     """Send the application back: the applicant replaces the rejected documents only."""
-    _ensure_reviewer(actor)
+    _ensure_reviewer(actor, application)
     with transaction.atomic():
         app = Application.objects.select_for_update().select_related("case").get(
             pk=application.pk)
@@ -426,7 +430,7 @@ def application_request_changes(*, application: Application, actor) -> Applicati
 
 def application_approve(*, application: Application, actor) -> Application:
     """Approve: the person is registered and gets a registration number and card."""
-    _ensure_reviewer(actor)
+    _ensure_reviewer(actor, application)
     pack = get_pack(application.country)
     with transaction.atomic():
         app = Application.objects.select_for_update().select_related("case").get(
@@ -467,7 +471,7 @@ def application_approve(*, application: Application, actor) -> Application:
 
 
 def application_reject(*, application: Application, reason: str, actor) -> Application:
-    _ensure_reviewer(actor)
+    _ensure_reviewer(actor, application)
     reason = clean_text(reason, multiline=True)
     if not reason:
         raise ValidationFailed(_("Enter the reason for rejecting the application"),

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ventanilla.accounts.roles import serves_country
 from ventanilla.cases.selectors import case_history
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
@@ -61,13 +62,15 @@ def home(request):
 @staff_required
 @permission_required("registration.review_application", raise_exception=True)
 def queue(request):
-    form = forms.QueueFilterForm(request.GET or None)
+    form = forms.QueueFilterForm(request.GET or None, initial={"country": request.user.country})
     country = overdue = None
     if form.is_valid():
         country = form.cleaned_data["country"] or None
         overdue = form.cleaned_data["overdue"]
     elif request.user.country:
         country = request.user.country
+    if request.user.country:
+        country = request.user.country  # reviewers see their own country's queue only
     apps = list(selectors.review_queue(country=country, overdue_only=bool(overdue))[:200])
     rows = [{"app": a, "overdue": selectors.is_overdue(a)} for a in apps]
     audit_record(actor=request.user, action="queue.view", object_type="registration.queue",
@@ -78,9 +81,12 @@ def queue(request):
 
 def _staff_app(request, public_id):
     try:
-        return selectors.application_get(public_id)
+        app = selectors.application_get(public_id)
     except ApplicationNotFound as exc:
         raise Http404 from exc
+    if not serves_country(request.user, app.country):
+        raise Http404
+    return app
 
 
 @staff_required

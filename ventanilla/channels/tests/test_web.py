@@ -263,3 +263,16 @@ def test_r_reg_04_applicant_replaces_the_rejected_document_from_the_emailed_link
     assert app.status == CaseStatus.IN_REVIEW
     assert app.documents.filter(kind="residence").count() == 2
     assert app.documents.get(kind="identity").status == "accepted"
+
+
+def test_reviewer_sees_only_their_countrys_queue_and_applications(make_application):
+    from conftest import _staff
+
+    pe = make_application("PE", state="submitted")
+    ec = make_application("EC", state="submitted")
+    client = Client()
+    client.force_login(_staff("rev.ec", "reviewer", "EC"))
+    queue = client.get("/staff/cola/?country=PE").content.decode()
+    assert ec.case.reference in queue and pe.case.reference not in queue
+    assert client.get(f"/staff/solicitudes/{pe.public_id}/").status_code == 404
+    assert client.get(f"/api/v1/registrations/{pe.case.reference}").status_code == 404

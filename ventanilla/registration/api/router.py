@@ -8,12 +8,14 @@ from django.utils.translation import get_language
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from ventanilla.accounts.roles import serves_country
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import PermissionDenied
 
 from .. import selectors, services
+from ..errors import ApplicationNotFound
 from ..models import Application
 from .schemas import (
     AnswersIn,
@@ -38,6 +40,8 @@ def _load(request, reference: str, *, staff_perm: str = "registration.view_appli
         if not actor.has_perm(staff_perm):
             raise PermissionDenied()
         app = selectors.application_get_by_reference(reference)
+        if not serves_country(actor, app.country):
+            raise ApplicationNotFound()
         services._audit(actor, "application.view", app)
         return app
     return selectors.application_get_for_token(reference, getattr(request, "applicant_token", ""))
@@ -164,6 +168,8 @@ def review_queue(request, country: str | None = None, overdue: bool = False):
     actor = request.auth
     if not actor.has_perm("registration.review_application"):
         raise PermissionDenied()
+    if actor.country:
+        country = actor.country
     apps = selectors.review_queue(country=country, overdue_only=overdue)[:200]
     return [
         {"reference": a.case.reference, "country": a.country, "status": a.status,

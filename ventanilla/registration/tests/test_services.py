@@ -310,3 +310,19 @@ def test_card_pdf_has_a_qr_code_with_the_verification_link(make_application, rev
     pdf = card_pdf(person)
     assert pdf[:5] == b"%PDF-" and len(pdf) > 1000
     assert Case.objects.get().person == person
+
+
+def test_staff_of_one_country_do_not_act_on_another_countrys_applications(make_application):
+    from conftest import _staff
+
+    app = make_application("PE", state="submitted")
+    ecuador = _staff("rev.ec", "reviewer", "EC")
+    with pytest.raises(PermissionDenied):
+        services.application_open_for_review(application=app, actor=ecuador)
+    with pytest.raises(PermissionDenied):
+        services.document_review(document=app.documents.first(), accept=True, actor=ecuador)
+    with pytest.raises(PermissionDenied):
+        services.application_start(country="PE", channel=Channel.IN_PERSON,
+                                   actor=_staff("agent.ec", "agent", "EC"))
+    national = _staff("rev.all", "reviewer")
+    services.application_open_for_review(application=app, actor=national)
