@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from ninja import Router, Schema
 
+from ventanilla.accounts.roles import serves_country
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import PermissionDenied
@@ -77,7 +78,7 @@ def case_get(request, reference: str):
         if not actor.has_perm("cases.view_case"):
             raise PermissionDenied()
         case = services.case_get(reference)
-        if case is None:
+        if case is None or not serves_country(actor, case.country):
             raise services.CaseNotFound()
         audit_record(actor=actor, action="case.view", obj=case,
                      subject_ref=f"{case.country}:{case.subject_id_type}:{case.subject_id_number}")
