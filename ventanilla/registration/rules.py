@@ -16,7 +16,12 @@ ALLOWED_CONTENT_TYPES = {
     "application/pdf": "pdf",
     "image/jpeg": "jpg",
     "image/png": "png",
+    "image/heic": "heic",  # phones' default; converted to JPEG before it is stored
 }
+# HEIF brands written by phones (ISO/IEC 23008-12)
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+# Longest side of a stored photo: enough to read any document, far smaller than a camera's.
+MAX_IMAGE_SIDE = 2400
 MAX_AGE_YEARS = 130
 
 
@@ -106,6 +111,8 @@ def sniff_content_type(head: bytes) -> str | None:
         return "image/jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "image/heic"
     return None
 
 
@@ -118,7 +125,7 @@ def upload_check(*, data: bytes, max_bytes: int, field: str = "file") -> str:
                             % {"mb": max_bytes // (1024 * 1024)}, field=field)
     content_type = sniff_content_type(data[:16])
     if content_type is None:
-        raise UploadInvalid(_("The selected file must be a JPG, PNG or PDF"), field=field)
+        raise UploadInvalid(_("The selected file must be a JPG, PNG, HEIC or PDF"), field=field)
     if content_type == "application/pdf":
         if b"%%EOF" not in data[-2048:]:
             raise UploadInvalid(_("The selected file is not a complete PDF. Save it again "
@@ -126,6 +133,7 @@ def upload_check(*, data: bytes, max_bytes: int, field: str = "file") -> str:
     else:
         from PIL import Image, UnidentifiedImageError
 
+        _register_heif()
         try:
             with Image.open(io.BytesIO(data)) as img:
                 img.verify()
@@ -137,3 +145,32 @@ def upload_check(*, data: bytes, max_bytes: int, field: str = "file") -> str:
 
 def is_overdue(due_on: date | None, *, today: date) -> bool:
     return due_on is not None and due_on < today
+
+
+def _register_heif() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
+def image_normalise(data: bytes, content_type: str) -> tuple[bytes, str]:
+    """Re-encode a photo before it is stored ("compress on the server rather than reject").
+
+    HEIC becomes JPEG (every browser and PDF viewer shows it), the image is turned upright
+    from its EXIF orientation, shrunk to ``MAX_IMAGE_SIDE`` and saved without metadata, so a
+    phone's GPS position and serial numbers are not kept with health data.
+    """
+    if content_type == "application/pdf":
+        return data, content_type
+    from PIL import Image, ImageOps
+
+    _register_heif()
+    with Image.open(io.BytesIO(data)) as img:
+        upright = ImageOps.exif_transpose(img)
+        upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+        out = io.BytesIO()
+        if content_type == "image/png":
+            upright.save(out, "PNG", optimize=True)
+            return out.getvalue(), "image/png"
+        upright.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        return out.getvalue(), "image/jpeg"

@@ -268,6 +268,7 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
     if doc_kind is None or doc_kind.provided_by_form:
         raise ValidationFailed(_("Choose which document this is"), field="kind")
     content_type = rules.upload_check(data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
+    data, content_type = rules.image_normalise(data, content_type)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         previous = locked.documents.filter(kind=kind, is_current=True).first()

@@ -178,11 +178,13 @@ class SituationForm(forms.Form):
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a file"),
-        help_text=_("JPG, PNG or PDF, up to 10 MB. A photo taken with your phone is fine."),
+        help_text=_("JPG, PNG, HEIC or PDF, up to 10 MB. A photo taken with your phone is "
+                    "fine."),
         error_messages={"required": _("Select a file to upload"),
                         "empty": _("The selected file is empty")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,"
-                                               "application/pdf,image/jpeg,image/png"}))
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.heic,.heif,"
+                                               "application/pdf,image/jpeg,image/png,"
+                                               "image/heic,image/heif"}))
 
 
 class DeclarationForm(forms.Form):

@@ -122,7 +122,7 @@ def test_duplicate_registration_is_a_409():
 
 
 @pytest.mark.parametrize("content,name,fragment", [
-    (b"This is plain text pretending to be a PDF", "fake.pdf", "JPG, PNG or PDF"),
+    (b"This is plain text pretending to be a PDF", "fake.pdf", "JPG, PNG, HEIC or PDF"),
     (b"", "empty.pdf", "empty"),
     (PDF + b"0" * (10 * 1024 * 1024), "huge.pdf", "smaller than 10 MB"),
 ], ids=["fake-pdf", "empty", "oversized"])

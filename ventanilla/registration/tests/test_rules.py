@@ -60,7 +60,7 @@ def test_date_of_birth_not_in_the_future(dob, ok):
 
 def test_upload_type_is_read_from_the_content():
     assert rules.upload_check(data=PDF, max_bytes=1000) == "application/pdf"
-    with pytest.raises(ValidationFailed, match="JPG, PNG or PDF"):
+    with pytest.raises(ValidationFailed, match="JPG, PNG, HEIC or PDF"):
         rules.upload_check(data=b"MZ\x90\x00 this is an exe", max_bytes=1000)
     with pytest.raises(ValidationFailed, match="not a complete PDF"):
         rules.upload_check(data=b"%PDF-1.4 truncated", max_bytes=1000)
@@ -85,3 +85,44 @@ def test_r_reg_05_overdue_only_after_the_due_date():
 def test_names_need_letters(name):
     with pytest.raises(ValidationFailed):
         rules.name_check(name, field="given_names")
+
+
+def _photo(fmt: str, size=(4000, 3000), exif_gps=False) -> bytes:
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    img = Image.new("RGB", size, (120, 80, 40))
+    buf = io.BytesIO()
+    kwargs = {}
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x8825] = {1: "S", 2: (0.0, 12.0, 3.0)}  # GPSInfo
+        exif[0x0110] = "Phone 15"                       # Model
+        kwargs["exif"] = exif.tobytes()
+    img.save(buf, fmt, **kwargs)
+    return buf.getvalue()
+
+
+def test_heic_photo_is_accepted_and_stored_as_jpeg():
+    data = _photo("HEIF", size=(640, 480))
+    assert rules.upload_check(data=data, max_bytes=10_000_000) == "image/heic"
+    stored, content_type = rules.image_normalise(data, "image/heic")
+    assert content_type == "image/jpeg" and stored[:3] == b"\xff\xd8\xff"
+
+
+def test_photos_are_shrunk_and_lose_their_metadata():
+    import io
+
+    from PIL import Image
+
+    data = _photo("JPEG", exif_gps=True)
+    stored, content_type = rules.image_normalise(data, "image/jpeg")
+    with Image.open(io.BytesIO(stored)) as img:
+        assert max(img.size) == rules.MAX_IMAGE_SIDE
+        assert not img.getexif()
+    assert content_type == "image/jpeg"
+    pdf, kind = rules.image_normalise(PDF, "application/pdf")
+    assert (pdf, kind) == (PDF, "application/pdf")
