@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ventanilla.channels.web.views import session_keepalive
 from ventanilla.demo import views as demo_views
 
 from .api import api
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("ventanilla.channels.staff.urls")),
     path("demo/correo/", demo_views.mailbox, name="demo_mailbox"),
+    path("sesion/seguir/", session_keepalive, name="session_keepalive"),
     path("", include("ventanilla.channels.web.urls")),
 ]
 

@@ -276,3 +276,16 @@ def test_reviewer_sees_only_their_countrys_queue_and_applications(make_applicati
     assert ec.case.reference in queue and pe.case.reference not in queue
     assert client.get(f"/staff/solicitudes/{pe.public_id}/").status_code == 404
     assert client.get(f"/api/v1/registrations/{pe.case.reference}").status_code == 404
+
+
+def test_pages_of_a_session_warn_before_it_ends_and_it_can_be_kept(
+        django_capture_on_commit_callbacks):
+    client = Client()
+    assert 'id="session-timeout"' not in client.get("/").content.decode()  # nobody signed in
+    walk_to_tasks(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    html = client.get("/solicitud/").content.decode()
+    assert 'id="session-timeout"' in html and 'data-expires-in="3600"' in html
+    r = client.post("/sesion/seguir/", {"next": "/solicitud/"}, HTTP_ACCEPT="application/json")
+    assert r.json() == {"expires_in": 3600}
+    r = client.post("/sesion/seguir/", {"next": "https://evil.example/"})
+    assert r["Location"] == "/"

@@ -7,9 +7,10 @@ import functools
 from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -459,3 +460,15 @@ def verify(request, code: str):
     pack = get_pack(person.country) if person else None
     return render(request, "web/verify.html", {"person": person, "pack": pack},
                   status=200 if person else 404)
+
+
+@require_POST
+def session_keepalive(request):
+    """"Stay signed in": saving the session (every request does) restarts its clock."""
+    request.session.modified = True
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"expires_in": request.session.get_expiry_age()})
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)

@@ -177,7 +177,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL",
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 4
+# A session ends after an hour without activity; pages warn 2 minutes before (UX guide).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -200,6 +202,9 @@ SECURE_CSP = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# A banner on every page during an outage, e.g. "Las citas por teléfono funcionan: 131".
+OUTAGE_BANNER = os.environ.get("OUTAGE_BANNER", "")
+
 # How long one-time codes and links live.
 EMAIL_CODE_TTL_MINUTES = 15
 EMAIL_CODE_MAX_ATTEMPTS = 5
@@ -210,7 +215,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 COUNTRY_PACKS = [
