@@ -326,3 +326,18 @@ def test_staff_of_one_country_do_not_act_on_another_countrys_applications(make_a
                                    actor=_staff("agent.ec", "agent", "EC"))
     national = _staff("rev.all", "reviewer")
     services.application_open_for_review(application=app, actor=national)
+
+
+def test_r_id_03_foreign_resident_keeps_the_visa_reference(make_application, reviewer):
+    app = make_application("EC", state="draft", answers={
+        **VALID_EC, "id_type": "passport", "id_number": "X1234567", "nationality": "US",
+        "residency_document": "  VR-2024-\x00000123 "})
+    for kind in ("identity", "residence", "residency_permit"):
+        services.document_upload(application=app, kind=kind, data=PDF, filename="d.pdf")
+    services.application_submit(application=app, declaration=True)
+    for doc in app.documents.all():
+        services.document_review(document=doc, accept=True, actor=reviewer)
+    services.application_approve(application=app, actor=reviewer)
+    person = Person.objects.get()
+    assert person.residency_document == "VR-2024-000123"
+    assert person.nationality == "US" and person.id_type == "passport"
