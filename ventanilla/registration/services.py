@@ -380,7 +380,7 @@ def application_open_for_review(*, application: Application, actor) -> Applicati
 def document_review(*, document: ApplicationDocument, accept: bool, reason: str = "",
                     actor) -> ApplicationDocument:
     """R-REG-04: accept a document, or reject it with a reason the applicant will read."""
-    app = document.application
+    app = Application.objects.select_related("case").get(pk=document.application_id)
     _ensure_reviewer(actor, app)
     if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW) or not document.is_current:
         raise DecisionNotAllowed(_("This document cannot be reviewed now."))
