@@ -114,6 +114,23 @@ def application_send_resume_link(*, application: Application) -> None:
         reference=application.case.reference))
 
 
+def application_send_resume_links(*, email: str, reference: str = "") -> int:
+    """E-mail a link for each unfinished application of this address (at most 5), or only
+    for the one with this reference. Returns how many were sent; callers must not tell."""
+    from ventanilla.cases.rules import reference_normalise
+
+    apps = Application.objects.select_related("case").filter(
+        email=clean_text(email).lower(), status__in=UPLOAD_STATUSES).order_by("-created_at")
+    if reference:
+        apps = apps.filter(case__reference=reference_normalise(reference))
+    sent = 0
+    with transaction.atomic():
+        for app in apps[:5]:
+            application_send_resume_link(application=app)
+            sent += 1
+    return sent
+
+
 def application_resume(*, token: str) -> Application:
     row = one_time.token_redeem(purpose=OneTimeSecret.Purpose.RESUME_LINK, token=token)
     application = Application.objects.select_related("case").get(public_id=row.subject)

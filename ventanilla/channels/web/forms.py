@@ -194,17 +194,17 @@ class DeclarationForm(forms.Form):
 
 
 class ResumeRequestForm(forms.Form):
-    reference = forms.CharField(
-        label=_("Application reference number"), max_length=20,
-        help_text=_("It is in the e-mail we sent you, for example EC-7KQ29XW4P."),
-        error_messages={"required": _("Enter the reference number")},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}))
     email = forms.EmailField(
         label=_("E-mail address"), error_messages={
             "required": _("Enter your e-mail address"),
             "invalid": _("Enter an e-mail address in the correct format, like "
                          "name@example.com")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    reference = forms.CharField(
+        label=_("Application reference number"), max_length=20, required=False,
+        help_text=_("If you have it: it is in the e-mail we sent you, for example "
+                    "EC-7KQ29XW4P."),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}))
 
 
 class CaseLookupForm(forms.Form):

@@ -418,14 +418,9 @@ def resume_request(request):
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
-            from ventanilla.cases.rules import reference_normalise
-
-            ref = reference_normalise(form.cleaned_data["reference"])
-            app = Application.objects.filter(
-                case__reference=ref, email=form.cleaned_data["email"].lower()).first()
-            if app is not None:
-                services.application_send_resume_link(application=app)
-            # The same answer whether or not the pair matched.
+            services.application_send_resume_links(email=form.cleaned_data["email"],
+                                                   reference=form.cleaned_data["reference"])
+            # The same answer whether or not anything matched.
             return render(request, "web/resume_sent.html", {"email": form.cleaned_data["email"]})
     return _render(request, "web/resume_request.html", {"form": form},
                    status=INVALID if form.errors else 200)

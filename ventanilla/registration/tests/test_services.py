@@ -341,3 +341,18 @@ def test_r_id_03_foreign_resident_keeps_the_visa_reference(make_application, rev
     person = Person.objects.get()
     assert person.residency_document == "VR-2024-000123"
     assert person.nationality == "US" and person.id_type == "passport"
+
+
+def test_resume_links_only_for_unfinished_applications_of_that_address(
+        make_application, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    draft = make_application("EC", state="draft", email="ana@example.com")
+    make_application("PE", state="submitted", email="ana@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.application_send_resume_links(email=" ANA@example.com ") == 1
+        assert services.application_send_resume_links(email="nobody@example.com") == 0
+        assert services.application_send_resume_links(
+            email="ana@example.com", reference="EC-00000000X") == 0
+    assert [m.to for m in mail.outbox if "continuar" in m.body] == [["ana@example.com"]]
+    assert draft.case.reference in mail.outbox[-1].subject
