@@ -111,6 +111,7 @@ def test_resume_link_returns_to_the_unfinished_application(django_capture_on_com
     app = walk_to_tasks(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     other = Client()
     assert other.get("/solicitud/").status_code == 302
+    assert app.case.reference
     with django_capture_on_commit_callbacks(execute=True):
         r = other.post("/solicitud/continuar/", {"email": "ana@example.com"})
     assert r.status_code == 200
