@@ -111,10 +111,10 @@ def test_resume_link_returns_to_the_unfinished_application(django_capture_on_com
     app = walk_to_tasks(client, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
     other = Client()
     assert other.get("/solicitud/").status_code == 302
-    assert app.case.reference
     with django_capture_on_commit_callbacks(execute=True):
         r = other.post("/solicitud/continuar/", {"email": "ana@example.com"})
     assert r.status_code == 200
+    assert app.case.reference in mail.outbox[-1].subject
     link = re.search(r"(/solicitud/continuar/[^/\s]+/)", mail.outbox[-1].body).group(1)
     assert other.get(link)["Location"] == "/solicitud/"
     assert other.get("/solicitud/").status_code == 200
