@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 
 from ventanilla.cases.api.router import router as cases_router
+from ventanilla.contributions.api.router import router as contributions_router
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.api.router import router as countries_router
 from ventanilla.registration.api.router import router as registration_router
@@ -38,6 +39,7 @@ api = NinjaAPI(
 api.add_router("/registrations", registration_router)
 api.add_router("/cases", cases_router)
 api.add_router("/countries", countries_router)
+api.add_router("/contributions", contributions_router)
 
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):

@@ -61,6 +61,42 @@ class DocumentKind:
 
 
 @dataclass(frozen=True)
+class AffiliationType:
+    """A kind of affiliation of the country's health system (R-AFF-01, R-AFF-08)."""
+
+    code: str
+    label: Promise
+    may_book_appointments: bool = True   # R-APT-01: not peasant insurance
+    is_dependant: bool = False
+
+
+@dataclass(frozen=True)
+class BasicSalaryDefault:
+    """The legal minimum / unified basic salary of a year, with its legal source."""
+
+    year: int
+    amount: str
+    legal_source: str
+
+
+@dataclass(frozen=True)
+class RateDefault:
+    """A contribution rule in force from ``valid_from`` (R-AFF-06): a percentage of a base,
+    or a flat monthly amount."""
+
+    affiliation_type: str
+    kind: str               # "contribution" | "spouse_surcharge"
+    valid_from: str         # ISO date
+    legal_source: str
+    rate: str | None = None            # percent, e.g. "20.60"
+    flat_amount: str | None = None     # per month, e.g. "2.82"
+    base: str = "sbu"       # "sbu" | "declared" (at least one SBU) | "pension" | "salary"
+    worker_rate: str | None = None
+    employer_rate: str | None = None
+    covers_family: bool = False
+
+
+@dataclass(frozen=True)
 class Situation:
     """What the checklist depends on. Answers come from the application."""
 
@@ -170,7 +206,16 @@ class CountryPack:
     holidays_country: ClassVar[str | None] = None  # defaults to ``code``
     # Which situation questions of the application matter for this country's checklist.
     situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
+    # Affiliation and contributions (R-AFF-01..08). Defaults become editable rows.
+    affiliation_types: ClassVar[tuple[AffiliationType, ...]] = ()
+    quote_affiliation_type: ClassVar[str] = ""   # what a public quote is for by default
+    basic_salary_name: ClassVar[Promise | str] = ""
+    basic_salary_defaults: ClassVar[tuple[BasicSalaryDefault, ...]] = ()
+    rate_defaults: ClassVar[tuple[RateDefault, ...]] = ()
     asks_social_security_number: ClassVar[bool] = False
+
+    def affiliation_type(self, code: str) -> AffiliationType | None:
+        return next((t for t in self.affiliation_types if t.code == code), None)
 
     # --- identity ----------------------------------------------------------------------
     def id_type(self, code: str) -> IdType:

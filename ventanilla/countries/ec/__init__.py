@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.ec import ci
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-from ..base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
+from ..base import (
+    AffiliationType,
+    BasicSalaryDefault,
+    CountryPack,
+    DocumentKind,
+    IdInvalid,
+    IdType,
+    RateDefault,
+    Situation,
+)
 from ..common import PASSPORT, TRANSLATION, LuhnRegistrationNumbers, validate_passport
 
 CEDULA = IdType(
@@ -58,6 +67,45 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
     situation_questions = ("has_previous_health_card", "documents_in_other_language")
     asks_social_security_number = True
     holidays_closed_on_observed_day = True
+
+    # R-AFF-01 (seeds 002, 004): affiliation types.
+    affiliation_types = (
+        AffiliationType("employee", _("Employee (general insurance)")),
+        AffiliationType("voluntary", _("Voluntary affiliation")),
+        AffiliationType("pensioner", _("Pensioner (jubilado)")),
+        AffiliationType("peasant", _("Peasant insurance (Seguro Social Campesino)"),
+                        may_book_appointments=False),
+        AffiliationType("dependant", _("Dependant of an affiliate"), is_dependant=True),
+    )
+    quote_affiliation_type = "voluntary"
+    basic_salary_name = _("Unified basic salary (SBU)")
+    # R-AFF-02: SBU per year, each with its legal source.
+    basic_salary_defaults = (
+        BasicSalaryDefault(2023, "450.00", "DOMAIN.md R-AFF-02 (seed 002)"),
+        BasicSalaryDefault(2024, "460.00", "Seed 002: SBU 2024 USD 460"),
+        BasicSalaryDefault(2025, "470.00", "Acuerdo Ministerial MDT-2024-300"),
+        BasicSalaryDefault(2026, "482.00",
+                           "Consejo Nacional de Trabajo y Salarios, December 2025"),
+    )
+    # R-AFF-02 / R-AFF-06 / R-DEP-03 / R-AFF-07. The seed's 20.60 % voluntary rate is the
+    # shipped default; the published 17.60 % of a declared base is entered as a dated row.
+    rate_defaults = (
+        RateDefault("voluntary", "contribution", "2000-01-01", rate="20.60", base="sbu",
+                    legal_source="Seed 002: voluntary affiliation 20.60 % of the SBU"),
+        RateDefault("employee", "contribution", "2000-01-01", rate="20.60", base="salary",
+                    worker_rate="9.45", employer_rate="11.15",
+                    legal_source="IESS 2025: 9.45 % worker + 11.15 % employer"),
+        RateDefault("*", "spouse_surcharge", "2000-01-01", rate="3.41", base="sbu",
+                    legal_source="IESS: extension of coverage to the spouse or partner, "
+                                 "3.41 % of the affiliate's base"),
+        RateDefault("pensioner", "spouse_surcharge", "2000-01-01", rate="4.15",
+                    base="pension",
+                    legal_source="IESS: extension of coverage to the spouse of a pensioner, "
+                                 "4.15 % of the pension"),
+        RateDefault("peasant", "contribution", "2000-01-01", flat_amount="2.82",
+                    base="none", covers_family=True,
+                    legal_source="Seguro Social Campesino: flat family contribution"),
+    )
 
     def validate_id(self, id_type: str, value: str, /) -> str:
         kind = self.id_type(id_type)

@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.pe import cui
 
-from ..base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
+from ..base import (
+    AffiliationType,
+    BasicSalaryDefault,
+    CountryPack,
+    DocumentKind,
+    IdInvalid,
+    IdType,
+    RateDefault,
+    Situation,
+)
 from ..common import PASSPORT, TRANSLATION, LuhnRegistrationNumbers, validate_passport
 
 DNI = IdType(
@@ -60,6 +69,35 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
     data_dir = Path(__file__).parent / "data"
     registration_prefix = "PE"
     situation_questions = ("employed_locally", "documents_in_other_language")
+
+    # R-AFF-08: EsSalud (contributory) and the SIS plans.
+    affiliation_types = (
+        AffiliationType("essalud_regular", _("EsSalud, regular insured (employee)")),
+        AffiliationType("sis_gratuito", _("SIS Gratuito")),
+        AffiliationType("sis_para_todos", _("SIS Para Todos")),
+        AffiliationType("sis_independiente", _("SIS Independiente")),
+        AffiliationType("dependant", _("Dependant of an insured person"), is_dependant=True),
+    )
+    quote_affiliation_type = "sis_independiente"
+    basic_salary_name = _("Minimum living wage (RMV)")
+    basic_salary_defaults = (
+        BasicSalaryDefault(2023, "1025.00", "Decreto Supremo N.° 003-2022-TR"),
+        BasicSalaryDefault(2024, "1025.00", "Decreto Supremo N.° 003-2022-TR"),
+        BasicSalaryDefault(2025, "1130.00", "Decreto Supremo N.° 006-2024-TR"),
+    )
+    rate_defaults = (
+        RateDefault("essalud_regular", "contribution", "1997-05-17", rate="9.00",
+                    base="salary", employer_rate="9.00",
+                    legal_source="Ley N.° 26790, art. 6: 9 % of the salary, paid by the "
+                                 "employer"),
+        RateDefault("sis_independiente", "contribution", "2000-01-01", flat_amount="39.00",
+                    base="none", legal_source="SIS Independiente: S/ 39 a month (R-AFF-08)"),
+        RateDefault("sis_gratuito", "contribution", "2000-01-01", flat_amount="0.00",
+                    base="none", legal_source="SIS Gratuito: households classed poor or "
+                                              "extremely poor pay nothing (R-AFF-08)"),
+        RateDefault("sis_para_todos", "contribution", "2000-01-01", flat_amount="0.00",
+                    base="none", legal_source="SIS Para Todos: no contribution (R-AFF-08)"),
+    )
 
     def validate_id(self, id_type: str, value: str, /) -> str:
         kind = self.id_type(id_type)
