@@ -15,6 +15,9 @@ class Role(StrEnum):
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AGENT: [
         "registration.register_in_person",
+        "affiliation.add_affiliation",
+        "affiliation.change_affiliation",
+        "affiliation.view_affiliation",
         "registration.view_application",
         "cases.view_case",
     ],
@@ -29,6 +32,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "registration.view_application",
         "cases.view_case",
         "core.view_auditentry",
+        "affiliation.add_affiliation",
+        "affiliation.change_affiliation",
+        "affiliation.view_affiliation",
         "contributions.add_basicsalary",
         "contributions.change_basicsalary",
         "contributions.view_basicsalary",

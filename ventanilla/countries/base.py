@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -216,6 +216,14 @@ class CountryPack:
 
     def affiliation_type(self, code: str) -> AffiliationType | None:
         return next((t for t in self.affiliation_types if t.code == code), None)
+
+    def affiliation_number(self, id_type: str, id_number: str,
+                           next_sequence: Callable[[], int]) -> str:
+        """Holders of the national ID are affiliated under its number (IESS uses the cédula,
+        EsSalud the DNI); others get a number from the country's sequence."""
+        if self.id_type(id_type).national:
+            return id_number
+        return f"{self.code}{next_sequence():09d}"
 
     # --- identity ----------------------------------------------------------------------
     def id_type(self, code: str) -> IdType:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ventanilla.scheduling",
     "ventanilla.cases",
     "ventanilla.registration",
+    "ventanilla.affiliation",
     "ventanilla.contributions",
     "ventanilla.notifications",
     "ventanilla.channels",

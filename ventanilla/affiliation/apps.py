@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AffiliationConfig(AppConfig):
+    name = "ventanilla.affiliation"
+    label = "affiliation"

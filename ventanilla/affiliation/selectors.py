@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+
+from ventanilla.countries.registry import get_pack
+
+from . import rules
+from .models import Affiliation
+
+
+def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliation | None:
+    """The affiliation in force on ``on``, else the latest one that started before it."""
+    qs = (Affiliation.objects.select_related("holder__person")
+          .filter(person=person, starts_on__lte=on))
+    if country:
+        qs = qs.filter(country=country)
+    current = qs.filter(Q(ends_on=None) | Q(ends_on__gte=on)).order_by("-starts_on").first()
+    return current or qs.order_by("-starts_on").first() or (
+        Affiliation.objects.filter(person=person).order_by("starts_on").first())
+
+
+def _facts(affiliation: Affiliation) -> rules.AffiliationFacts:
+    kind = get_pack(affiliation.country).affiliation_type(affiliation.affiliation_type)
+    if kind is None:
+        raise ValueError(f"unknown affiliation type {affiliation.affiliation_type!r}")
+    holder = _facts(affiliation.holder) if affiliation.holder is not None else None
+    return rules.AffiliationFacts(
+        affiliation_type=kind, born=affiliation.person.date_of_birth,
+        starts_on=affiliation.starts_on, ends_on=affiliation.ends_on,
+        relationship=affiliation.relationship, holder=holder)
+
+
+def coverage_for(person, *, on: date, service: rules.Service = rules.Service.HEALTH,
+                 country: str | None = None) -> rules.Coverage:
+    """The one question every channel asks: is this person covered for this service on this
+    date, and if not, why (R-APT-01, R-DEP-01)."""
+    affiliation = affiliation_on(person, on=on, country=country)
+    return rules.coverage(_facts(affiliation) if affiliation else None, on=on,
+                          service=service)
