@@ -47,6 +47,13 @@ class SituationDocumentsOut(Schema):
     documents: list[DocumentOut]
 
 
+class AffiliationTypeOut(Schema):
+    code: str
+    label: str
+    may_book_appointments: bool
+    is_dependant: bool
+
+
 class CountryOut(Schema):
     code: str
     name: str
@@ -63,6 +70,7 @@ class CountryOut(Schema):
     holidays: list[HolidayOut]
     registration_due_working_days: int
     required_documents: list[SituationDocumentsOut]
+    affiliation_types: list[AffiliationTypeOut]
 
 
 class CountrySummaryOut(Schema):
@@ -114,6 +122,10 @@ def country_get(request, code: str, year: int | None = None):
         "holidays": [{"date": d, "name": n} for d, n in sorted(pack.holidays(
             year, language=_lang(request)).items())],
         "registration_due_working_days": pack.registration_due_working_days,
+        "affiliation_types": [
+            {"code": t.code, "label": str(t.label), "is_dependant": t.is_dependant,
+             "may_book_appointments": t.may_book_appointments}
+            for t in pack.affiliation_types],
         "required_documents": [
             {"situation": {"id_type": s.id_type, "is_foreign_national": s.is_foreign_national,
                            "employed_locally": s.employed_locally,

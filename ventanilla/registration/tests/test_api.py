@@ -258,6 +258,8 @@ def test_country_facts():
     assert data["geography_counts"] == [24, 222, 1306]
     assert {"date": "2024-05-03", "name": "Labor Day (observed)"} in data["holidays"]
     assert data["required_documents"][0]["documents"][0]["code"] == "identity"
+    peasant = next(t for t in data["affiliation_types"] if t["code"] == "peasant")
+    assert peasant["may_book_appointments"] is False
     r = Client().get("/api/v1/countries/PE/subdivisions?parent=1501")
     assert any(s["name"] == "Jesús María" and s["code"] == "150113" for s in r.json())
     assert Client().get("/api/v1/countries/EC?year=99999").status_code == 422
