@@ -139,14 +139,14 @@ VALID_EC = {
     "date_of_birth": date(1988, 4, 12), "nationality": "EC", "id_type": "cedula",
     "id_number": "1710034065", "mobile_phone": "0991234567", "subdivision_code": "170150",
     "street": "Av. Amazonas N24-03", "has_previous_health_card": False,
-    "documents_in_other_language": False,
+    "documents_in_other_language": False, "affiliation_type": "voluntary",
 }
 VALID_PE = {
     "given_names": "Rosa Elvira", "family_names": "Quispe Mamani",
     "date_of_birth": date(1990, 7, 28), "nationality": "PE", "id_type": "dni",
     "id_number": "10117410", "mobile_phone": "912345678", "subdivision_code": "150113",
     "street": "Av. Brasil 1234", "employed_locally": False,
-    "documents_in_other_language": False,
+    "documents_in_other_language": False, "affiliation_type": "sis_para_todos",
 }
 
 

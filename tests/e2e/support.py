@@ -148,21 +148,21 @@ PEOPLE = {
         "dob": ("12", "4", "1988"), "nationality": "EC", "id_type": "cedula",
         "id_number": "1710034065", "mobile_phone": "0991234567",
         "places": ("17", "1701", "170150"), "street": "Av. Amazonas N24-03",
-        "documents": ("identity", "residence"),
+        "documents": ("identity", "residence"), "affiliation_type": "voluntary",
     },
     "PE": {
         "given_names": "Rosa Elvira", "family_names": "Quispe Mamani",
         "dob": ("28", "7", "1990"), "nationality": "PE", "id_type": "dni",
         "id_number": "10117410", "mobile_phone": "912345678",
         "places": ("15", "1501", "150113"), "street": "Av. Brasil 1234",
-        "documents": ("identity", "address"),
+        "documents": ("identity", "address"), "affiliation_type": "sis_para_todos",
     },
 }
 
 # The question pages in the order the task list leads through them.
 QUESTIONS = ("nombre", "fecha-de-nacimiento", "nacionalidad", "tipo-de-documento",
              "numero-de-documento", "celular", "lugar-1", "lugar-2", "lugar-3", "calle",
-             "situacion")
+             "situacion", "tipo-de-afiliacion")
 
 
 def question_path(slug: str) -> str:
@@ -191,5 +191,7 @@ def answer(page, slug: str, person: dict) -> None:
         page.fill("input[name=street]", person["street"])
     elif slug == "situacion":
         pass  # every box is optional: no box ticked is a valid answer
+    elif slug == "tipo-de-afiliacion":
+        page.check(f"input[name=affiliation_type][value={person['affiliation_type']}]")
     else:
         raise ValueError(slug)

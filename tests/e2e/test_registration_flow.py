@@ -171,8 +171,12 @@ def test_online_registration_from_home_to_confirmation(new_page, a11y, language,
     page.fill("input[name=street]", person["street"])
     journey.save("/solicitud/")
 
-    # Your situation: every box is optional, so an empty answer is a valid answer.
+    # Your situation: every box is optional, so an empty answer is a valid answer; then how
+    # the person will be insured.
     task("situacion")
+    journey.save(question_path("tipo-de-afiliacion"))
+    journey.empty_submit()
+    page.check(f"input[name=affiliation_type][value={person['affiliation_type']}]")
     journey.save("/solicitud/")
 
     # Documents: one upload page each, first sent with no file.

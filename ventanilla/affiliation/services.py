@@ -20,6 +20,21 @@ def affiliation_open(*, person, affiliation_type: str, starts_on: date, actor,
     """Affiliate a registered person (R-AFF-01); dependants hang from a holder (R-DEP-01)."""
     if not (actor and actor.is_authenticated and actor.has_perm("affiliation.add_affiliation")):
         raise PermissionDenied()
+    return _open(person=person, affiliation_type=affiliation_type, starts_on=starts_on,
+                 actor=actor, holder=holder, relationship=relationship)
+
+
+def affiliation_open_on_registration(*, person, affiliation_type: str, starts_on: date,
+                                     actor) -> Affiliation:
+    """An approved registration becomes an affiliate of the type the applicant chose.
+    Called inside ``registration.services.application_approve``, whose reviewer permission
+    covers it."""
+    return _open(person=person, affiliation_type=affiliation_type, starts_on=starts_on,
+                 actor=actor)
+
+
+def _open(*, person, affiliation_type: str, starts_on: date, actor,
+          holder: Affiliation | None = None, relationship: str = "") -> Affiliation:
     pack = get_pack(person.country)
     kind = pack.affiliation_type(affiliation_type)
     if kind is None:

@@ -113,6 +113,7 @@ def _applicant(row, *, reviewer) -> Application:
         "employed_locally": country == "PE" and nationality == "PE",
         "documents_in_other_language": nationality == "US",
         "has_previous_health_card": False,
+        "affiliation_type": {"EC": "voluntary", "PE": "sis_para_todos"}[country],
         "residency_document": "VR-2024-000123" if nationality not in (country,) else ""})
     app.email_verified_at = app.created_at
     app.save(update_fields=["email_verified_at"])

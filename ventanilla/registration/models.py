@@ -52,6 +52,8 @@ class Application(BaseModel):
                                           blank=True)
     social_security_number = models.CharField(_("social security number"), max_length=20,
                                               blank=True)
+    # How the person will be insured (R-AFF-01): approval opens an affiliation of this type.
+    affiliation_type = models.CharField(_("affiliation type"), max_length=32, blank=True)
 
     declaration_accepted_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

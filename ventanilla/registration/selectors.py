@@ -48,6 +48,7 @@ REQUIRED_ANSWERS = {
     "subdivision_code": _("Select where you live"),
     "street": _("Enter your street address"),
     "email": _("Enter your e-mail address"),
+    "affiliation_type": _("Select how you will be insured"),
 }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.accounts import one_time
 from ventanilla.accounts.models import OneTimeSecret
 from ventanilla.accounts.roles import serves_country
+from ventanilla.affiliation import services as affiliation_services
 from ventanilla.cases import services as cases
 from ventanilla.cases.models import CaseKind, CaseStatus
 from ventanilla.core.audit import audit_record
@@ -154,7 +155,7 @@ ANSWER_FIELDS = (
     "given_names", "family_names", "date_of_birth", "nationality", "id_type", "id_number",
     "mobile_phone", "subdivision_code", "street", "employed_locally",
     "has_previous_health_card", "documents_in_other_language", "residency_document",
-    "social_security_number", "email",
+    "social_security_number", "email", "affiliation_type",
 )
 
 
@@ -226,6 +227,14 @@ def _clean_answers(application: Application, answers: dict) -> dict:
                                        field="street")
             return {"street": value}
         attempt("street", street)
+    if "affiliation_type" in answers:
+        def affiliation():
+            kind = pack.affiliation_type(answers["affiliation_type"] or "")
+            if kind is None or kind.is_dependant:
+                raise ValidationFailed(_("Select how you will be insured"),
+                                       field="affiliation_type")
+            return {"affiliation_type": kind.code}
+        attempt("affiliation_type", affiliation)
     for flag in ("employed_locally", "has_previous_health_card", "documents_in_other_language"):
         if flag in answers:
             cleaned[flag] = bool(answers[flag])
@@ -472,6 +481,8 @@ def application_approve(*, application: Application, actor) -> Application:
             subdivision_code=app.subdivision_code, street=app.street,
             residency_document=app.residency_document, language=app.language,
             registration_number=number)
+        affiliation = affiliation_services.affiliation_open_on_registration(
+            person=person, affiliation_type=app.affiliation_type, starts_on=today, actor=actor)
         app.status = CaseStatus.APPROVED
         app.person = person
         app.decided_at = timezone.now()
@@ -482,7 +493,8 @@ def application_approve(*, application: Application, actor) -> Application:
         cases.case_set_status(case=app.case, status=CaseStatus.APPROVED, code="approved",
                               actor=actor, channel=Channel.BACK_OFFICE,
                               params={"registration_number": number})
-        _audit(actor, "application.approve", app, registration_number=number)
+        _audit(actor, "application.approve", app, registration_number=number,
+               affiliation_number=affiliation.number)
         transaction.on_commit(lambda: notify.send_application_event.enqueue(
             application_id=str(app.public_id), event="approved"))
     return app

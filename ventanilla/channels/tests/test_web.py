@@ -47,6 +47,7 @@ ANSWERS_EC = [
     ("lugar-3", {"place": "170150"}),
     ("calle", {"street": "Av. Amazonas N24-03"}),
     ("situacion", {"has_previous_health_card": "", "documents_in_other_language": ""}),
+    ("tipo-de-afiliacion", {"affiliation_type": "voluntary"}),
 ]
 
 

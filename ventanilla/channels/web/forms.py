@@ -175,6 +175,19 @@ class SituationForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}))
 
 
+class AffiliationTypeForm(forms.Form):
+    page_heading_field = "affiliation_type"
+    affiliation_type = forms.ChoiceField(
+        label=_("How will you be insured?"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select how you will be insured")})
+
+    def __init__(self, *args, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["affiliation_type"].choices = [  # type: ignore[attr-defined]
+            (t.code, t.label) for t in get_pack(country).affiliation_types
+            if not t.is_dependant]
+
+
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a file"),

@@ -49,6 +49,8 @@ STEPS: list[Step] = [
          ("employed_locally", "has_previous_health_card", "documents_in_other_language",
           "residency_document", "social_security_number"),
          heading=_("Your situation")),
+    Step("tipo-de-afiliacion", forms.AffiliationTypeForm, _("How will you be insured?"),
+         "situation", ("affiliation_type",), ("country",)),
 ]
 BY_SLUG = {s.slug: s for s in STEPS}
 

@@ -147,7 +147,7 @@ def _task_status(app: Application, task: str) -> bool:
     if task in steps.TASK_FIELDS:
         return all(getattr(app, f) for f in steps.TASK_FIELDS[task])
     if task == "situation":
-        return app.situation_answered
+        return app.situation_answered and bool(app.affiliation_type)
     if task == "documents":
         return not any(i.blocks_submission for i in selectors.application_checklist(app))
     return app.status != CaseStatus.DRAFT
@@ -331,6 +331,9 @@ def _answers_summary(app: Application) -> list[dict]:
          else app.mobile_phone, "celular"),
         (_("Place"), place, "lugar-1"),
         (_("Street address"), app.street, "calle"),
+        (_("Type of affiliation"), str(kind.label) if (
+            kind := pack.affiliation_type(app.affiliation_type)) else "",
+         "tipo-de-afiliacion"),
         (_("E-mail"), app.email, None),
     ]
     return [{"key": k, "value": v, "change_url": change(s) if s else None} for k, v, s in rows]

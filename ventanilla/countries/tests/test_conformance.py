@@ -86,3 +86,9 @@ def test_registration_numbers_round_trip(pack):
 def test_example_mobile_number_is_accepted(pack):
     phone = pack.validate_mobile(pack.mobile_example())
     assert phone.e164.startswith("+")
+
+
+def test_affiliation_types_include_one_a_person_can_apply_for(pack):
+    codes = [t.code for t in pack.affiliation_types]
+    assert len(codes) == len(set(codes))
+    assert any(not t.is_dependant for t in pack.affiliation_types)

@@ -6,7 +6,14 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ventanilla.countries.base import CountryPack, DocumentKind, IdInvalid, IdType, Situation
+from ventanilla.countries.base import (
+    AffiliationType,
+    CountryPack,
+    DocumentKind,
+    IdInvalid,
+    IdType,
+    Situation,
+)
 
 ZID = IdType(code="zid", label="Zemblan identity card", hint="6 digits", national=True)
 IDENTITY = DocumentKind("identity", "Identity card", "Both sides")
@@ -28,6 +35,8 @@ class ZemblaPack(CountryPack):
     geography_levels = ("Region", "Town")
     data_dir = Path(__file__).parent / "zembla_data"
     registration_due_working_days = 5
+    affiliation_types = (AffiliationType("resident", "Resident"),
+                         AffiliationType("kin", "Kin", is_dependant=True))
 
     def validate_id(self, id_type, value, /):
         self.id_type(id_type)

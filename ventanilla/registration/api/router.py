@@ -60,7 +60,7 @@ def registration_out(app: Application) -> dict:
             "given_names", "family_names", "date_of_birth", "nationality", "id_type",
             "id_number", "mobile_phone", "carrier", "subdivision_code", "street",
             "employed_locally", "has_previous_health_card", "documents_in_other_language",
-            "submitted_at", "due_on")},
+            "affiliation_type", "submitted_at", "due_on")},
         "registration_number": app.person.registration_number if app.person else None,
         "checklist": [
             {"kind": i.kind.code, "label": str(i.kind.label), "required": i.kind.required,

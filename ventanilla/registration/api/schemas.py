@@ -21,6 +21,8 @@ class AnswersIn(Schema):
     documents_in_other_language: bool | None = None
     residency_document: str | None = None
     social_security_number: str | None = None
+    affiliation_type: str | None = Field(None, description="How the person will be insured: "
+                                         "a non-dependant type of the country")
 
 
 class RegistrationIn(AnswersIn):
@@ -71,6 +73,7 @@ class RegistrationOut(Schema):
     employed_locally: bool
     has_previous_health_card: bool
     documents_in_other_language: bool
+    affiliation_type: str
     submitted_at: datetime | None
     due_on: date | None
     registration_number: str | None

@@ -285,7 +285,7 @@ def test_a_fictitious_third_country_registers_through_the_same_core(zembla, revi
                "family_names": "Kinbote", "date_of_birth": "1915-07-05", "nationality": "NO",
                "id_type": "zid", "id_number": "700000", "mobile_phone": "+4741234567",
                "subdivision_code": "11", "street": "Palace 1",
-               "documents_in_other_language": False}
+               "documents_in_other_language": False, "affiliation_type": "resident"}
     r = client.post("/api/v1/registrations", answers, content_type="application/json")
     assert r.status_code == 201, r.content
     data = r.json()

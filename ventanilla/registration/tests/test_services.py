@@ -47,6 +47,12 @@ def test_r_reg_02_online_application_from_start_to_registration_number(make_appl
 
     assert EcuadorPack().registration_number_is_valid(person.registration_number)
     assert person.registration_number.startswith(f"IESS-{timezone.now().year}-")
+    # R-AFF-01: the approved registration becomes an affiliate of the chosen type
+    affiliation = person.affiliations.get()
+    assert (affiliation.affiliation_type, affiliation.number) == ("voluntary", "1710034065")
+    from ventanilla.affiliation.selectors import coverage_for
+
+    assert coverage_for(person, on=timezone.localdate()).covered
     codes = list(app.case.events.values_list("code", flat=True))
     assert codes[0] == "opened" and codes[-1] == "approved"
     assert "submitted" in codes and "review_started" in codes
