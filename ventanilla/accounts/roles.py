@@ -41,6 +41,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "contributions.add_contributionrate",
         "contributions.change_contributionrate",
         "contributions.view_contributionrate",
+        "contributions.add_contributionpayment",
+        "contributions.view_contributionpayment",
         "scheduling.add_centre",
         "scheduling.change_centre",
         "scheduling.view_centre",

@@ -7,7 +7,7 @@ Pure functions; ``selectors.coverage_for`` feeds them from the database. Every c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.utils.functional import Promise
@@ -29,6 +29,7 @@ class Reason(StrEnum):
     NOT_STARTED = "not_started"
     ENDED = "ended"
     CHILD_TURNED_18 = "child_turned_18"
+    LAPSED_UNPAID = "lapsed_unpaid"
     SERVICE_NOT_INCLUDED = "service_not_included"
     HOLDER_NOT_COVERED = "holder_not_covered"
 
@@ -41,6 +42,7 @@ class AffiliationFacts:
     ends_on: date | None
     relationship: str = ""                      # "" | "spouse" | "child"
     holder: AffiliationFacts | None = None      # for dependants
+    unpaid_since: date | None = None            # the day the oldest unpaid month fell due
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,13 @@ def coverage(facts: AffiliationFacts | None, *, on: date,
     if facts.ends_on is not None and on > facts.ends_on:
         return Coverage(False, Reason.ENDED,
                         _("Coverage ended on %(date)s.") % {"date": facts.ends_on}, until)
+    grace = facts.affiliation_type.lapses_after_days_unpaid
+    if grace is not None and facts.unpaid_since is not None and (
+            on > facts.unpaid_since + timedelta(days=grace)):
+        return Coverage(False, Reason.LAPSED_UNPAID,
+                        _("Coverage lapsed: a monthly contribution due on %(date)s has been "
+                          "unpaid for more than %(days)s days.")
+                        % {"date": facts.unpaid_since, "days": grace}, until)
     if facts.holder is not None:
         holder = coverage(facts.holder, on=on, service=Service.HEALTH)
         if not holder.covered:

@@ -21,15 +21,20 @@ def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliati
         Affiliation.objects.filter(person=person).order_by("starts_on").first())
 
 
-def _facts(affiliation: Affiliation) -> rules.AffiliationFacts:
+def _facts(affiliation: Affiliation, on: date) -> rules.AffiliationFacts:
     kind = get_pack(affiliation.country).affiliation_type(affiliation.affiliation_type)
     if kind is None:
         raise ValueError(f"unknown affiliation type {affiliation.affiliation_type!r}")
-    holder = _facts(affiliation.holder) if affiliation.holder is not None else None
+    holder = _facts(affiliation.holder, on) if affiliation.holder is not None else None
+    unpaid = None
+    if kind.lapses_after_days_unpaid is not None:
+        from ventanilla.contributions.selectors import unpaid_since
+
+        unpaid = unpaid_since(affiliation, on=on)
     return rules.AffiliationFacts(
         affiliation_type=kind, born=affiliation.person.date_of_birth,
         starts_on=affiliation.starts_on, ends_on=affiliation.ends_on,
-        relationship=affiliation.relationship, holder=holder)
+        relationship=affiliation.relationship, holder=holder, unpaid_since=unpaid)
 
 
 def coverage_for(person, *, on: date, service: rules.Service = rules.Service.HEALTH,
@@ -37,5 +42,5 @@ def coverage_for(person, *, on: date, service: rules.Service = rules.Service.HEA
     """The one question every channel asks: is this person covered for this service on this
     date, and if not, why (R-APT-01, R-DEP-01)."""
     affiliation = affiliation_on(person, on=on, country=country)
-    return rules.coverage(_facts(affiliation) if affiliation else None, on=on,
+    return rules.coverage(_facts(affiliation, on) if affiliation else None, on=on,
                           service=service)

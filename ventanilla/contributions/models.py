@@ -80,3 +80,28 @@ class ContributionRate(BaseModel):
         amount = f"{self.rate} %" if self.rate is not None else f"{self.flat_amount}"
         return f"{self.country} {self.affiliation_type} {self.kind} {amount} " \
                f"from {self.valid_from}"
+
+
+class ContributionPayment(BaseModel):
+    """A month's contribution received for an affiliation (R-AFF-03)."""
+
+    affiliation = models.ForeignKey("affiliation.Affiliation", on_delete=models.PROTECT,
+                                    related_name="payments")
+    period = models.DateField(_("month"), help_text=_("The first day of the month paid."))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("payment reference"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["affiliation", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["affiliation", "period"],
+                                    name="payment_one_per_month"),
+            models.CheckConstraint(condition=Q(period__day=1), name="payment_period_is_a_month"),
+        ]
+        verbose_name = _("contribution payment")
+        verbose_name_plural = _("contribution payments")
+
+    def __str__(self) -> str:
+        return f"{self.affiliation_id} {self.period:%Y-%m}: {self.amount}"

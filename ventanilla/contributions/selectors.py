@@ -14,7 +14,7 @@ from ventanilla.countries.registry import get_pack
 
 from . import rules
 from .errors import BaseInvalid, NoBasicSalary, NoRate
-from .models import BasicSalary, ContributionRate
+from .models import BasicSalary, ContributionPayment, ContributionRate
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,31 @@ def _base(kind: str, sbu: Decimal, declared: Decimal | None) -> Decimal | None:
                  else _("Enter the salary"))
         raise BaseInvalid(label, field="declared_base")
     return declared
+
+
+def unpaid_since(affiliation, *, on: date) -> date | None:
+    """The day the oldest month without any payment fell due (one query; for coverage)."""
+    paid = set(ContributionPayment.objects.filter(affiliation=affiliation, period__lte=on)
+               .values_list("period", flat=True))
+    for period in rules.months(affiliation.starts_on, on):
+        if period not in paid and rules.month_end(period) < on:
+            return rules.month_end(period)
+    return None
+
+
+def contribution_history(affiliation, *, until: date) -> list[rules.MonthRow]:
+    """R-AFF-03: every month of the affiliation up to ``until``, paid, partly paid, missing
+    (arrears) or not due yet, with the amount expected from the tables where it is known."""
+    last = min(until, affiliation.ends_on) if affiliation.ends_on else until
+    periods = rules.months(affiliation.starts_on, last)
+    paid = {p.period: p.amount for p in ContributionPayment.objects.filter(
+        affiliation=affiliation, period__lte=last)}
+    expected: dict[date, Decimal | None] = {}
+    for period in periods:
+        try:
+            expected[period] = contribution_quote(
+                country=affiliation.country, year=period.year, month=period.month,
+                affiliation_type=affiliation.affiliation_type).monthly
+        except (NoBasicSalary, NoRate, BaseInvalid, ValidationFailed):
+            expected[period] = None  # e.g. a salary-based rate: only the employer knows
+    return rules.history(periods, paid=paid, expected=expected, today=until)

@@ -68,6 +68,8 @@ class AffiliationType:
     label: Promise
     may_book_appointments: bool = True   # R-APT-01: not peasant insurance
     is_dependant: bool = False
+    # R-AFF-06: coverage lapses when a month stays unpaid this many days after it ended.
+    lapses_after_days_unpaid: int | None = None
 
 
 @dataclass(frozen=True)

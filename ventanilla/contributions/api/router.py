@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from ..selectors import contribution_quote
+from ventanilla.accounts.roles import serves_country
+from ventanilla.core.api_auth import StaffSession
+from ventanilla.core.audit import audit_record
+from ventanilla.core.errors import NotFound, PermissionDenied
+
+from ..selectors import contribution_history, contribution_quote
 
 router = Router(tags=["contributions"])
 
@@ -42,3 +49,47 @@ def quote(request, params: Query[QuoteQuery]):
     return contribution_quote(country=params.country, year=params.year,
                               affiliation_type=params.affiliation_type, month=params.month,
                               declared_base=params.declared_base, with_spouse=params.spouse)
+
+
+class MonthOut(Schema):
+    period: date
+    expected: Decimal | None
+    paid: Decimal
+    owed: Decimal
+    status: str
+
+
+class HistoryOut(Schema):
+    affiliation_number: str
+    country: str
+    affiliation_type: str
+    months: list[MonthOut]
+    arrears: Decimal
+
+
+@router.get("/history/{country}/{affiliation_number}", response=HistoryOut,
+            auth=StaffSession())
+def history(request, country: str, affiliation_number: str):
+    """R-AFF-03: an affiliation's contributions month by month, with arrears (staff; the
+    affiliate's own view comes with sign-in). Audited."""
+    from ventanilla.affiliation.models import Affiliation
+
+    actor = request.auth
+    if not actor.has_perm("affiliation.view_affiliation") or not serves_country(
+            actor, country.upper()):
+        raise PermissionDenied()
+    affiliation = (Affiliation.objects.select_related("person")
+                   .filter(country=country.upper(), number=affiliation_number)
+                   .order_by("-starts_on").first())
+    if affiliation is None:
+        raise NotFound(field="affiliation_number")
+    audit_record(actor=actor, action="contribution.history", obj=affiliation,
+                 subject_ref=affiliation.person.subject_ref)
+    rows = contribution_history(affiliation, until=timezone.localdate())
+    return {
+        "affiliation_number": affiliation.number, "country": affiliation.country,
+        "affiliation_type": affiliation.affiliation_type,
+        "months": [{"period": r.period, "expected": r.expected, "paid": r.paid,
+                    "owed": r.owed, "status": r.status} for r in rows],
+        "arrears": sum((r.owed for r in rows), Decimal("0.00")),
+    }

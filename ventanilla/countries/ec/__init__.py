@@ -71,7 +71,7 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
     # R-AFF-01 (seeds 002, 004): affiliation types.
     affiliation_types = (
         AffiliationType("employee", _("Employee (general insurance)")),
-        AffiliationType("voluntary", _("Voluntary affiliation")),
+        AffiliationType("voluntary", _("Voluntary affiliation"), lapses_after_days_unpaid=90),
         AffiliationType("pensioner", _("Pensioner (jubilado)")),
         AffiliationType("peasant", _("Peasant insurance (Seguro Social Campesino)"),
                         may_book_appointments=False),
