@@ -15,6 +15,7 @@ class Role(StrEnum):
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AGENT: [
         "registration.register_in_person",
+        "cases.add_case",
         "affiliation.add_affiliation",
         "affiliation.change_affiliation",
         "affiliation.view_affiliation",
@@ -32,6 +33,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "registration.view_application",
         "cases.view_case",
         "core.view_auditentry",
+        "cases.add_case",
         "affiliation.add_affiliation",
         "affiliation.change_affiliation",
         "affiliation.view_affiliation",

@@ -15,17 +15,25 @@ class CaseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted, waiting for review")
     IN_REVIEW = "in_review", _("In review")
     ACTION_REQUIRED = "action_required", _("Waiting for you: a document must be replaced")
+    AWAITING_VISIT = "awaiting_visit", _("Waiting for your visit to a service centre")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.ACTION_REQUIRED)
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.ACTION_REQUIRED,
+                 CaseStatus.AWAITING_VISIT)
 CLOSED_STATUSES = (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN)
 
 
 class CaseKind(models.TextChoices):
     REGISTRATION = "registration", _("Registration with the health system")
+    # R-AFF-03 / R-AFF-05: matters that cannot be solved by phone or online
+    CONTRIBUTION_ERROR = "contribution_error", _("Error in the contribution history")
+    BENEFIT_DENIED = "benefit_denied", _("Denied benefit")
+    DEPENDANT_REJECTED = "dependant_rejected", _("Repeated rejection of a dependant")
+    VISA_CONFLICT = "visa_conflict", _("Conflict with visa or residency status")
+    APPEAL = "appeal", _("Formal appeal (recurso de apelación)")
 
 
 class Case(BaseModel):
@@ -45,6 +53,7 @@ class Case(BaseModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -33,3 +33,13 @@ def reference_is_well_formed(value: str) -> bool:
         return False
     body = m.group(2)
     return all(c in ALPHABET for c in body) and luhn.is_valid(body, ALPHABET)
+
+
+# R-AFF-03, R-AFF-05: matters the call centre cannot solve; they become in-person cases and
+# the person is told that legal advice may be needed.
+IN_PERSON_KINDS = frozenset({"contribution_error", "benefit_denied", "dependant_rejected",
+                             "visa_conflict", "appeal"})
+
+
+def needs_in_person_visit(kind: str) -> bool:
+    return kind in IN_PERSON_KINDS

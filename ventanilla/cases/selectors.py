@@ -20,6 +20,9 @@ def _event_texts() -> dict[str, str]:
         "approved": _("Registration approved. Registration number: %(registration_number)s"),
         "rejected": _("Application rejected. Reason: %(reason)s"),
         "withdrawn": _("Application withdrawn"),
+        "routed_in_person": _("This needs a visit to a service centre. Take your identity "
+                              "document, your papers and this case number. You may need "
+                              "legal advice."),
     }
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.channels import Channel
-from ventanilla.core.errors import NotFound
+from ventanilla.core.errors import NotFound, ValidationFailed
+from ventanilla.core.text import clean_text
 from ventanilla.countries.base import IdInvalid
 from ventanilla.countries.registry import UnknownCountry, get_pack
 
@@ -105,3 +106,41 @@ def case_get(reference: str) -> Case | None:
     if not rules.reference_is_well_formed(ref):
         return None
     return Case.objects.filter(reference=ref).first()
+
+
+class NotAnInPersonMatter(ValidationFailed):
+    code = "NOT_IN_PERSON_MATTER"
+    default_message = _("This kind of matter is not handled as an in-person case.")
+
+
+IN_PERSON_NOTICE = _("This cannot be solved by phone or online. Go to a service centre with "
+                     "your identity document, your papers about the matter and this case "
+                     "number. You may need legal advice.")
+
+
+def case_open_in_person(*, person, kind: str, description: str, channel: Channel,
+                        actor=None) -> Case:
+    """R-AFF-03 / R-AFF-05: route a complex matter (a contribution error, a denied benefit,
+    repeated rejection of a dependant, a visa conflict, an appeal) to an in-person case, and
+    tell the person that legal advice may be needed."""
+    if not rules.needs_in_person_visit(kind):
+        raise NotAnInPersonMatter(field="kind")
+    text = clean_text(description, max_length=2000, multiline=True)
+    if not text:
+        raise ValidationFailed(_("Describe the problem in a few words"), field="description")
+    with transaction.atomic():
+        case = case_open(kind=CaseKind(kind), country=person.country, channel=channel,
+                         opened_by=actor, subject_id_type=person.id_type,
+                         subject_id_number=person.id_number)
+        case.person = person
+        case.description = text
+        case.save(update_fields=["person", "description", "updated_at"])
+        case_set_status(case=case, status=CaseStatus.AWAITING_VISIT, code="routed_in_person",
+                        actor=actor, channel=channel)
+        if _is_user(actor):
+            from ventanilla.core.audit import audit_record
+
+            audit_record(actor=actor, action="case.open_in_person", obj=case,
+                         subject_ref=person.subject_ref, channel=channel,
+                         details={"kind": kind})
+    return case

@@ -13,3 +13,7 @@ def person_get_by_verification_code(code: str) -> Person | None:
         return None
     return Person.objects.filter(verification_code=code,
                                  registration_number__isnull=False).first()
+
+
+def person_find(*, country: str, id_type: str, id_number: str) -> Person | None:
+    return Person.objects.filter(country=country, id_type=id_type, id_number=id_number).first()

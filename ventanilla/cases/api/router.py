@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from ventanilla.accounts.roles import serves_country
@@ -70,6 +71,45 @@ def case_lookup(request, payload: LookupIn):
     return case_out(case)
 
 
+class InPersonIn(Schema):
+    country: str
+    id_type: str
+    id_number: str
+    kind: str
+    description: str
+
+
+class InPersonOut(CaseOut):
+    notice: str
+
+
+@router.post("/in-person", response={201: InPersonOut}, auth=StaffSession())
+def case_in_person(request, payload: InPersonIn):
+    """Staff (call centre, service centre) route a complex matter to an in-person case:
+    contribution errors, denied benefits, repeated rejection of a dependant, visa conflicts,
+    appeals (R-AFF-03, R-AFF-05). The answer carries the notice to read to the person."""
+    from ninja import Status
+
+    from ventanilla.core.channels import Channel
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.people.selectors import person_find
+
+    actor = request.auth
+    pack = get_pack(payload.country)
+    if not actor.has_perm("cases.add_case") or not serves_country(actor, pack.code):
+        raise PermissionDenied()
+    number = pack.validate_id(payload.id_type, payload.id_number)
+    person = person_find(country=pack.code, id_type=payload.id_type, id_number=number)
+    if person is None:
+        raise services.CaseNotFound(_("No registered person has this identity document."),
+                                    field="id_number")
+    case = services.case_open_in_person(person=person, kind=payload.kind,
+                                        description=payload.description,
+                                        channel=Channel.PHONE, actor=actor)
+    return Status(201, {**case_out(case, public_only=False),
+                        "notice": str(services.IN_PERSON_NOTICE)})
+
+
 @router.get("/{reference}", response=CaseOut, auth=[ApplicantToken(), StaffSession()])
 def case_get(request, reference: str):
     """A case for its owner (the application's access token) or for staff."""
@@ -91,3 +131,4 @@ def case_get(request, reference: str):
     except ApplicationNotFound as exc:
         raise services.CaseNotFound() from exc
     return case_out(app.case)
+
