@@ -44,3 +44,23 @@ def coverage_for(person, *, on: date, service: rules.Service = rules.Service.HEA
     affiliation = affiliation_on(person, on=on, country=country)
     return rules.coverage(_facts(affiliation, on) if affiliation else None, on=on,
                           service=service)
+
+
+def foreign_residents_without_coverage(*, country: str, on: date) -> list[tuple]:
+    """R-ID-03: affiliation is mandatory for foreign residents (Ley Orgánica de Movilidad
+    Humana, Ecuador), so a lapse threatens their residency: staff see who is affected.
+    Returns (person, affiliation, coverage) for foreign residents not covered on ``on``."""
+    from ventanilla.people.models import Person
+
+    pack = get_pack(country)
+    foreign_types = [t.code for t in pack.id_types if t.for_foreigners]
+    people = (Person.objects.filter(country=pack.code, registration_number__isnull=False)
+              .filter(Q(id_type__in=foreign_types) | ~Q(nationality=pack.code))
+              .exclude(residency_document=""))
+    out = []
+    for person in people.order_by("family_names", "given_names"):
+        affiliation = affiliation_on(person, on=on, country=pack.code)
+        result = rules.coverage(_facts(affiliation, on) if affiliation else None, on=on)
+        if not result.covered:
+            out.append((person, affiliation, result))
+    return out

@@ -93,3 +93,33 @@ def test_ending_an_affiliation_needs_a_reason_and_is_audited(agent, reviewer):
     assert selectors.coverage_for(affiliation.person, on=date(2025, 1, 2)).reason == \
         Reason.ENDED
     assert AuditEntry.objects.filter(action="affiliation.end").exists()
+
+
+def test_r_id_03_foreign_residents_whose_coverage_lapsed_are_flagged(agent):
+    from django.test import Client
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    resident = person("passport", "X1234567")
+    resident.nationality = "US"
+    resident.residency_document = "VR-2024-000123"
+    resident.save()
+    ended = services.affiliation_open(person=resident, affiliation_type="employee",
+                                      starts_on=date(2024, 1, 1), actor=agent)
+    services.affiliation_end(affiliation=ended, ends_on=date(2025, 1, 31),
+                             reason="Contract ended", actor=agent)
+    covered = person("passport", "Y7654321")
+    covered.nationality = "CO"
+    covered.residency_document = "VR-2025-000999"
+    covered.save()
+    services.affiliation_open(person=covered, affiliation_type="employee",
+                              starts_on=date(2024, 1, 1), actor=agent)
+    person()  # an Ecuadorian citizen without affiliation is not a foreign resident
+    rows = selectors.foreign_residents_without_coverage(country="EC", on=today)
+    assert [(p.id_number, c.reason) for p, _a, c in rows] == [("X1234567", Reason.ENDED)]
+    client = Client()
+    client.force_login(agent)
+    data = client.get("/api/v1/affiliations/foreign-residents-without-coverage?country=EC").json()
+    assert [(d["id_number"], d["reason"], d["residency_document"]) for d in data] == [
+        ("X1234567", "ended", "VR-2024-000123")]
+    assert AuditEntry.objects.filter(action="affiliation.lapsed_foreigners").exists()
