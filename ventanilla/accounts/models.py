@@ -26,6 +26,7 @@ class OneTimeSecret(models.Model):
     class Purpose(models.TextChoices):
         EMAIL_CODE = "email_code", _("E-mail confirmation code")
         RESUME_LINK = "resume_link", _("Link to continue an application")
+        CLAVE = "clave", _("Clave handed over at a counter")
 
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     subject = models.CharField(max_length=64, db_index=True)  # e.g. an application's public id

@@ -47,29 +47,11 @@ def _issue(*, purpose, subject, email, secret, ttl) -> None:
 
 
 def code_redeem(*, purpose: str, subject: str, code: str, field: str = "code") -> OneTimeSecret:
-    """Check a code typed by a person; raise ``CodeInvalid`` saying what to do.
-
-    A wrong attempt is committed before the error is raised, so the attempt limit holds
-    even when the caller's transaction rolls back.
-    """
-    now = timezone.now()
+    """Check a 6-digit code typed by a person; raise ``CodeInvalid`` saying what to do."""
     typed = "".join(ch for ch in (code or "") if ch.isdigit())
-    with transaction.atomic():
-        row = (OneTimeSecret.objects.select_for_update()
-               .filter(purpose=purpose, subject=subject, used_at__isnull=True)
-               .order_by("-created_at").first())
-        if row is None or row.expires_at <= now:
-            problem = _("This code has expired. Ask for a new code")
-        elif row.attempts >= settings.EMAIL_CODE_MAX_ATTEMPTS:
-            problem = _("Too many wrong codes. Ask for a new code")
-        elif not hmac.compare_digest(row.secret_hash, _hash(typed)):
-            OneTimeSecret.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
-            problem = _("The code is not right. Enter the 6-digit code from the e-mail")
-        else:
-            row.used_at = now
-            row.save(update_fields=["used_at"])
-            return row
-    raise CodeInvalid(problem, field=field)
+    return secret_redeem(purpose=purpose, subject=subject, secret=typed, field=field,
+                         wrong=_("The code is not right. Enter the 6-digit code from the "
+                                 "e-mail"))
 
 
 @transaction.atomic
@@ -84,3 +66,35 @@ def token_redeem(*, purpose: str, token: str) -> OneTimeSecret:
     row.used_at = now
     row.save(update_fields=["used_at"])
     return row
+
+
+def secret_store(*, purpose: str, subject: str, secret: str, ttl: timedelta,
+                 email: str = "") -> None:
+    """Store a secret chosen by the caller (e.g. a code printed for a counter)."""
+    _issue(purpose=purpose, subject=subject, email=email, secret=secret, ttl=ttl)
+
+
+def secret_redeem(*, purpose: str, subject: str, secret: str, field: str = "code",
+                  wrong=None) -> OneTimeSecret:
+    """Check a secret typed by a person; raise ``CodeInvalid`` saying what to do.
+
+    A wrong attempt is committed before the error is raised, so the attempt limit holds
+    even when the caller's transaction rolls back.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row = (OneTimeSecret.objects.select_for_update()
+               .filter(purpose=purpose, subject=subject, used_at__isnull=True)
+               .order_by("-created_at").first())
+        if row is None or row.expires_at <= now:
+            problem = _("This code has expired. Ask for a new code")
+        elif row.attempts >= settings.EMAIL_CODE_MAX_ATTEMPTS:
+            problem = _("Too many wrong codes. Ask for a new code")
+        elif not hmac.compare_digest(row.secret_hash, _hash(secret)):
+            OneTimeSecret.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
+            problem = wrong or _("The code is not right. Check it and try again")
+        else:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+            return row
+    raise CodeInvalid(problem, field=field)

@@ -15,6 +15,7 @@ class Role(StrEnum):
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AGENT: [
         "registration.register_in_person",
+        "people.issue_clave",
         "cases.add_case",
         "affiliation.add_affiliation",
         "affiliation.change_affiliation",
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "registration.view_application",
         "cases.view_case",
         "core.view_auditentry",
+        "people.issue_clave",
         "cases.add_case",
         "affiliation.add_affiliation",
         "affiliation.change_affiliation",

@@ -42,6 +42,8 @@ class Person(BaseModel):
         ]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        permissions = [("issue_clave", "Can issue a clave after checking the identity "
+                                        "document at a counter")]
 
     def __str__(self) -> str:
         return self.full_name
