@@ -57,10 +57,6 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def is_staff_member(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_staff)
-
-
 def serves_country(user, country: str) -> bool:
     """Staff of one health system act only on its cases; staff without a country (national
     administrators) act on all."""

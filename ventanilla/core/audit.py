@@ -38,11 +38,3 @@ def audit_record(
         details=details or {},
     )
 
-
-def audit_list(*, subject_ref: str | None = None, actor=None, limit: int = 200):
-    qs = AuditEntry.objects.select_related("actor")
-    if subject_ref:
-        qs = qs.filter(subject_ref=subject_ref)
-    if actor is not None:
-        qs = qs.filter(actor=actor)
-    return qs[:limit]

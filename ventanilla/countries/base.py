@@ -245,7 +245,15 @@ class CountryPack:
 
     def holidays(self, year: int, language: str | None = None) -> Mapping[date, str]:
         """National holidays on which offices and centres are closed."""
-        return dict(self._holidays(year, language or self.default_language))
+        return dict(self._holidays_cached(year, language or self.default_language))
+
+    def _holidays_cached(self, year: int, language: str) -> dict[date, str]:
+        # Every working-day count asks for them; computing them is not cheap.
+        cache = self.__dict__.setdefault("_holiday_cache", {})
+        key = (year, language)
+        if key not in cache:
+            cache[key] = self._holidays(year, language)
+        return cache[key]
 
     def _holidays(self, year: int, language: str) -> dict[date, str]:
         lib = holidays_lib.country_holidays(
@@ -279,7 +287,8 @@ class CountryPack:
         return closed
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.holidays(day.year)
+        return day.weekday() < 5 and day not in self._holidays_cached(
+            day.year, self.default_language)
 
     def add_working_days(self, start: date, n: int) -> date:
         """The date ``n`` working days after ``start`` (start itself does not count)."""

@@ -49,6 +49,3 @@ def register_pack(pack: CountryPack) -> None:
 def unregister_pack(code: str) -> None:
     _extra.pop(code, None)
 
-
-def country_choices() -> list[tuple[str, str]]:
-    return [(p.code, str(p.name)) for p in all_packs()]

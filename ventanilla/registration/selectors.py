@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -105,8 +106,11 @@ def application_get_for_token(reference: str, token: str) -> Application:
 
 
 def review_queue(*, country: str | None = None, status: str | None = None,
-                 overdue_only: bool = False) -> QuerySet[Application]:
-    """Oldest due first (R-REG-05)."""
+                 overdue_only: bool = False, actor: Any = None) -> QuerySet[Application]:
+    """Oldest due first (R-REG-05). Staff of one country see only that country's."""
+    actor_country: str = getattr(actor, "country", None) or ""
+    if actor_country:
+        country = actor_country
     qs = (Application.objects.select_related("case")
           .filter(status__in=REVIEW_QUEUE_STATUSES)
           .order_by("due_on", "submitted_at"))

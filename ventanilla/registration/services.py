@@ -47,7 +47,8 @@ def _staff(actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_staff
 
 
-def _audit(actor, action: str, application: Application, **details) -> None:
+def application_audit(actor, action: str, application: Application, **details) -> None:
+    """Record a staff member's read or change of an application (no-op for applicants)."""
     if _staff(actor):
         audit_record(actor=actor, action=action, obj=application,
                      subject_ref=application.subject_ref, channel=application.channel,
@@ -79,7 +80,7 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
             language=language if language in ("es", "en") else "es",
             created_by=actor if _staff(actor) else None,
         )
-        _audit(actor, "application.create", application)
+        application_audit(actor, "application.create", application)
     if channel != Channel.IN_PERSON:
         application_send_email_code(application=application)
     return application
@@ -277,7 +278,7 @@ def application_update(*, application: Application, answers: dict, actor=None) -
         if "id_number" in cleaned or "id_type" in cleaned:
             cases.case_set_subject(case=application.case, id_type=application.id_type,
                                    id_number=application.id_number)
-        _audit(actor, "application.update", application, fields=sorted(cleaned))
+        application_audit(actor, "application.update", application, fields=sorted(cleaned))
     return application
 
 
@@ -319,7 +320,7 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
         if previous is not None and locked.status == CaseStatus.ACTION_REQUIRED:
             cases.case_add_event(case=locked.case, code="document_replaced",
                                  channel=locked.channel, params={"document_kind": kind})
-        _audit(actor, "document.upload", locked, kind=kind)
+        application_audit(actor, "document.upload", locked, kind=kind)
     return doc
 
 
@@ -330,7 +331,7 @@ def document_remove(*, application: Application, document_id, actor=None) -> Non
     if doc is not None:
         doc.file.delete(save=False)
         doc.delete()
-        _audit(actor, "document.remove", application, kind=doc.kind)
+        application_audit(actor, "document.remove", application, kind=doc.kind)
 
 
 # --- submitting ---------------------------------------------------------------------------
@@ -352,7 +353,7 @@ def application_submit(*, application: Application, declaration: bool, actor=Non
             app.save(update_fields=["status", "updated_at"])
             cases.case_set_status(case=app.case, status=CaseStatus.IN_REVIEW,
                                   code="resubmitted", actor=actor, channel=app.channel)
-            _audit(actor, "application.resubmit", app)
+            application_audit(actor, "application.resubmit", app)
             return app
         if not declaration:
             raise Incomplete(fields={"declaration": _(
@@ -373,7 +374,7 @@ def application_submit(*, application: Application, declaration: bool, actor=Non
             raise AlreadyRegistered(field="id_number") from exc
         cases.case_set_status(case=app.case, status=CaseStatus.SUBMITTED, code="submitted",
                               actor=actor, channel=app.channel, due_on=app.due_on)
-        _audit(actor, "application.submit", app)
+        application_audit(actor, "application.submit", app)
         transaction.on_commit(lambda: notify.send_application_event.enqueue(
             application_id=str(app.public_id), event="submitted"))
     return app
@@ -392,7 +393,7 @@ def _ensure_reviewer(actor, application: Application) -> None:
 def application_open_for_review(*, application: Application, actor) -> Application:
     """A reviewer opens an application: audited; a submitted one moves into review."""
     _ensure_reviewer(actor, application)
-    _audit(actor, "application.view", application)
+    application_audit(actor, "application.view", application)
     if application.status == CaseStatus.SUBMITTED:
         with transaction.atomic():
             application.status = CaseStatus.IN_REVIEW
@@ -426,7 +427,7 @@ def document_review(*, document: ApplicationDocument, accept: bool, reason: str 
             case=app.case, code="document_accepted" if accept else "document_rejected",
             actor=actor, channel=Channel.BACK_OFFICE,
             params={"document_kind": document.kind, "reason": document.rejection_reason})
-        _audit(actor, "document.accept" if accept else "document.reject", app,
+        application_audit(actor, "document.accept" if accept else "document.reject", app,
                kind=document.kind)
     return document
 
@@ -448,7 +449,7 @@ def application_request_changes(*, application: Application, actor) -> Applicati
         cases.case_set_status(case=app.case, status=CaseStatus.ACTION_REQUIRED,
                               code="changes_requested", actor=actor,
                               channel=Channel.BACK_OFFICE)
-        _audit(actor, "application.request_changes", app)
+        application_audit(actor, "application.request_changes", app)
         application_send_resume_link(application=app)
         transaction.on_commit(lambda: notify.send_application_event.enqueue(
             application_id=str(app.public_id), event="changes_requested"))
@@ -493,7 +494,7 @@ def application_approve(*, application: Application, actor) -> Application:
         cases.case_set_status(case=app.case, status=CaseStatus.APPROVED, code="approved",
                               actor=actor, channel=Channel.BACK_OFFICE,
                               params={"registration_number": number})
-        _audit(actor, "application.approve", app, registration_number=number,
+        application_audit(actor, "application.approve", app, registration_number=number,
                affiliation_number=affiliation.number)
         transaction.on_commit(lambda: notify.send_application_event.enqueue(
             application_id=str(app.public_id), event="approved"))
@@ -520,7 +521,7 @@ def application_reject(*, application: Application, reason: str, actor) -> Appli
         cases.case_set_status(case=app.case, status=CaseStatus.REJECTED, code="rejected",
                               actor=actor, channel=Channel.BACK_OFFICE,
                               params={"reason": app.decision_reason})
-        _audit(actor, "application.reject", app)
+        application_audit(actor, "application.reject", app)
         transaction.on_commit(lambda: notify.send_application_event.enqueue(
             application_id=str(app.public_id), event="rejected"))
     return app

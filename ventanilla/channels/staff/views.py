@@ -69,9 +69,8 @@ def queue(request):
         overdue = form.cleaned_data["overdue"]
     elif request.user.country:
         country = request.user.country
-    if request.user.country:
-        country = request.user.country  # reviewers see their own country's queue only
-    apps = list(selectors.review_queue(country=country, overdue_only=bool(overdue))[:200])
+    apps = list(selectors.review_queue(country=country, overdue_only=bool(overdue),
+                                       actor=request.user)[:200])
     rows = [{"app": a, "overdue": selectors.is_overdue(a)} for a in apps]
     audit_record(actor=request.user, action="queue.view", object_type="registration.queue",
                  object_id=country or "all", details={"count": len(rows)})
@@ -102,14 +101,15 @@ def _detail(request, app, *, forms_with_errors=None, reject_form=None, status=20
     pack = get_pack(app.country)
     labels = {k.code: k.label for k in pack.all_document_kinds()}
     checklist = selectors.application_checklist(app)
+    all_docs = list(app.documents.all())
     docs = []
     for item in checklist:
         if item.kind.provided_by_form:
             continue
-        doc = app.documents.filter(kind=item.kind.code, is_current=True).first()
+        doc = next((d for d in all_docs if d.kind == item.kind.code and d.is_current), None)
         form = (forms_with_errors or {}).get(item.kind.code) or forms.DocumentDecisionForm(
             prefix=item.kind.code)
-        history = app.documents.filter(kind=item.kind.code, is_current=False)
+        history = [d for d in all_docs if d.kind == item.kind.code and not d.is_current]
         docs.append({"item": item, "doc": doc, "form": form, "history": history})
     place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))
     return render(request, "staff/application.html", {

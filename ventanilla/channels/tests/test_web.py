@@ -264,6 +264,10 @@ def test_r_reg_04_applicant_replaces_the_rejected_document_from_the_emailed_link
     assert app.status == CaseStatus.IN_REVIEW
     assert app.documents.filter(kind="residence").count() == 2
     assert app.documents.get(kind="identity").status == "accepted"
+    staff = Client()
+    staff.force_login(reviewer)
+    page = staff.get(f"/staff/solicitudes/{app.public_id}/").content.decode()
+    assert "Tiene más de 3 meses" in page  # the rejected file stays visible as history
 
 
 def test_reviewer_sees_only_their_countrys_queue_and_applications(make_application):

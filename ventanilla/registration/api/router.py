@@ -42,7 +42,7 @@ def _load(request, reference: str, *, staff_perm: str = "registration.view_appli
         app = selectors.application_get_by_reference(reference)
         if not serves_country(actor, app.country):
             raise ApplicationNotFound()
-        services._audit(actor, "application.view", app)
+        services.application_audit(actor, "application.view", app)
         return app
     return selectors.application_get_for_token(reference, getattr(request, "applicant_token", ""))
 
@@ -168,9 +168,7 @@ def review_queue(request, country: str | None = None, overdue: bool = False):
     actor = request.auth
     if not actor.has_perm("registration.review_application"):
         raise PermissionDenied()
-    if actor.country:
-        country = actor.country
-    apps = selectors.review_queue(country=country, overdue_only=overdue)[:200]
+    apps = selectors.review_queue(country=country, overdue_only=overdue, actor=actor)[:200]
     return [
         {"reference": a.case.reference, "country": a.country, "status": a.status,
          "full_name": a.full_name, "submitted_at": a.submitted_at, "due_on": a.due_on,
