@@ -118,6 +118,51 @@ def administrator(db):
     return _staff("boss", "administrator")
 
 
+@pytest.fixture
+def make_affiliate(db):
+    """A registered person with an open affiliation and (by default) a clave already set.
+
+    ``make_affiliate(id_number="1710034065", affiliation_type="voluntary")``; the person's
+    password is ``una clave larga 2026``. Dependants: pass ``holder=<Affiliation>`` and
+    ``relationship="child"|"spouse"``.
+    """
+    import itertools
+
+    from django.contrib.auth import get_user_model
+
+    from ventanilla.affiliation.models import Affiliation
+    from ventanilla.people.models import Person
+
+    seq = itertools.count(1)
+
+    def make(*, country="EC", id_type="cedula", id_number="1710034065", given_names="Ana",
+             family_names="Paz Vera", date_of_birth=date(1980, 1, 1), nationality=None,
+             email="ana@example.com", mobile_phone="+593991234567",
+             affiliation_type="employee", starts_on=date(2020, 1, 1), ends_on=None,
+             holder=None, relationship="", with_clave=True, residency_document=""):
+        n = next(seq)
+        person = Person.objects.create(
+            country=country, id_type=id_type, id_number=id_number, given_names=given_names,
+            family_names=family_names, date_of_birth=date_of_birth,
+            nationality=nationality or country, email=email, mobile_phone=mobile_phone,
+            residency_document=residency_document,
+            registration_number=f"{country}-TEST-{id_number}", verification_code=f"v{n}{id_number}")
+        if affiliation_type:
+            Affiliation.objects.create(
+                person=person, country=country, number=f"{country}{n:06d}{id_number[-4:]}",
+                affiliation_type=affiliation_type, starts_on=starts_on, ends_on=ends_on,
+                holder=holder, relationship=relationship)
+        if with_clave:
+            user = get_user_model().objects.create_user(
+                username=f"{country}:{id_type}:{id_number}", password="una clave larga 2026",
+                first_name=given_names, last_name=family_names, email=email)
+            person.user = user
+            person.save(update_fields=["user"])
+        return person
+
+    return make
+
+
 # --- a fictitious third country -------------------------------------------------------------
 
 @pytest.fixture

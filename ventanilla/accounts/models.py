@@ -39,3 +39,38 @@ class OneTimeSecret(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.subject}"
+
+
+class AccountBlock(models.Model):
+    """A person's web account blocked (e.g. by repeated no-shows, R-APT-05) until staff
+    unblock it with a recorded reason. History stays: an unblocked row keeps who and why."""
+
+    class Cause(models.TextChoices):
+        NO_SHOWS = "no_shows", _("Missed appointments")
+        QUOTA = "quota", _("Booking limits exceeded")
+        STAFF = "staff", _("Blocked by staff")
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="account_blocks")
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    blocked_at = models.DateTimeField(auto_now_add=True)
+    blocked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    unblocked_at = models.DateTimeField(null=True, blank=True)
+    unblocked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    unblock_reason = models.CharField(_("reason for unblocking"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-blocked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(unblocked_at=None),
+                                    name="account_one_active_block_per_person"),
+        ]
+        permissions = [("unblock_account", "Can unblock a person's web account")]
+        verbose_name = _("account block")
+        verbose_name_plural = _("account blocks")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.cause}"

@@ -22,6 +22,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "affiliation.view_affiliation",
         "registration.view_application",
         "cases.view_case",
+        "accounts.unblock_account",
+        "people.view_person",
     ],
     Role.REVIEWER: [
         "registration.review_application",
@@ -53,6 +55,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
+        "accounts.unblock_account",
+        "people.view_person",
     ],
 }
 

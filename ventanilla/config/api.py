@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 
+from ventanilla.accounts.api.router import router as auth_router
 from ventanilla.affiliation.api.router import router as affiliation_router
 from ventanilla.cases.api.router import router as cases_router
 from ventanilla.contributions.api.router import router as contributions_router
@@ -42,6 +43,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/countries", countries_router)
 api.add_router("/contributions", contributions_router)
 api.add_router("/affiliations", affiliation_router)
+api.add_router("/auth", auth_router)
 
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):

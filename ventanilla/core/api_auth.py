@@ -33,3 +33,42 @@ def actor_of(request):
     if isinstance(auth, AbstractBaseUser) and auth.is_authenticated and auth.is_staff:
         return auth
     return None
+
+
+class AffiliateToken(HttpBearer):
+    """An affiliate's bearer token from ``POST /api/v1/auth/token`` (ID number + clave).
+    ``request.auth`` is the Person; every object an affiliate can reach is filtered by it."""
+
+    def authenticate(self, request, token):
+        from ventanilla.accounts.blocks import account_block_active
+        from ventanilla.accounts.signin import api_token_user
+
+        user = api_token_user(token)
+        if user is None or account_block_active(user.person) is not None:
+            return None
+        request.user = user
+        return user.person
+
+
+class AffiliateSession(APIKeyCookie):
+    """A signed-in affiliate's portal session (CSRF-checked)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not user.is_staff
+                and hasattr(user, "person")):
+            return user.person
+        return None
+
+
+AFFILIATE_AUTH = [AffiliateToken(), AffiliateSession()]
+
+
+def person_of(request):
+    """The affiliate this request acts for (only set by the affiliate authenticators)."""
+    from ventanilla.people.models import Person
+
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, Person) else None

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ventanilla.registration",
     "ventanilla.affiliation",
     "ventanilla.contributions",
+    "ventanilla.dependants",
     "ventanilla.notifications",
     "ventanilla.channels",
     "ventanilla.demo",
@@ -181,6 +182,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after an hour without activity; pages warn 2 minutes before (UX guide).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60)))
+# Affiliates' API bearer tokens (signed, die when the clave changes)
+AFFILIATE_TOKEN_TTL = int(os.environ.get("AFFILIATE_TOKEN_TTL", str(60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,40 @@
+"""Affiliates' API access: ID number + clave give a bearer token (R-AFF-04)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from ninja import Router, Schema
+
+from ventanilla.core.ratelimit import ensure_not_rate_limited
+
+from ..signin import affiliate_authenticate, api_token_issue
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    country: str
+    id_type: str
+    id_number: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: datetime
+
+
+@router.post("/token", response=TokenOut, auth=None)
+def token(request, payload: TokenIn):
+    """Sign in with ID number and clave; returns a bearer token for the affiliate endpoints.
+    Failures are counted per ID number and address and lock the ID after repeated tries."""
+    ensure_not_rate_limited(request, group="auth-token", rate="30/m")
+    user = affiliate_authenticate(request, country=payload.country.upper(),
+                                  id_type=payload.id_type, id_number=payload.id_number,
+                                  password=payload.password)
+    return {"token": api_token_issue(user),
+            "expires_at": timezone.now() + timedelta(seconds=settings.AFFILIATE_TOKEN_TTL)}

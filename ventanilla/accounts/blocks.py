@@ -1,0 +1,82 @@
+"""Blocked web accounts (R-APT-05): blocked by a rule or by staff, unblocked by staff with a
+recorded reason."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.core.audit import audit_record
+from ventanilla.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ventanilla.core.text import clean_text
+
+from .models import AccountBlock
+
+
+class AccountBlocked(PermissionDenied):
+    code = "ACCOUNT_BLOCKED"
+    default_message = _("Your web account is blocked. Go to a service centre with your "
+                        "identity document, or call the call centre, to have it unblocked.")
+
+
+def account_block_active(person) -> AccountBlock | None:
+    if person is None or person.pk is None:
+        return None
+    return AccountBlock.objects.filter(person=person, unblocked_at=None).first()
+
+
+def account_check_not_blocked(person) -> None:
+    block = account_block_active(person)
+    if block is not None:
+        raise AccountBlocked(_("Your web account is blocked (%(cause)s). Go to a service "
+                               "centre with your identity document, or call the call centre, "
+                               "to have it unblocked.") % {"cause": block.get_cause_display()})
+
+
+def account_block(*, person, cause: str, detail: str = "", actor=None) -> AccountBlock:
+    """Block the person's web account; blocking an already blocked account keeps the first
+    block. Staff blocks need the unblock permission and a reason."""
+    if cause not in AccountBlock.Cause.values:
+        raise ValidationFailed(_("Choose a cause"), field="cause")
+    staff = actor is not None and getattr(actor, "is_authenticated", False)
+    if cause == AccountBlock.Cause.STAFF and not (
+            staff and actor.has_perm("accounts.unblock_account")):
+        raise PermissionDenied()
+    text = clean_text(detail, max_length=300)
+    if cause == AccountBlock.Cause.STAFF and not text:
+        raise ValidationFailed(_("Enter the reason"), field="detail")
+    existing = account_block_active(person)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            block = AccountBlock.objects.create(person=person, cause=cause, detail=text,
+                                                blocked_by=actor if staff else None)
+            audit_record(actor=actor, action="account.block", obj=person,
+                         subject_ref=person.subject_ref,
+                         details={"cause": cause, "detail": text})
+    except IntegrityError:  # blocked at the same moment by another request
+        return AccountBlock.objects.get(person=person, unblocked_at=None)
+    return block
+
+
+def account_unblock(*, person, reason: str, actor) -> AccountBlock:
+    """Staff unblock a person's web account; the reason is required and recorded."""
+    if not (actor and actor.is_authenticated and actor.has_perm("accounts.unblock_account")):
+        raise PermissionDenied()
+    text = clean_text(reason, max_length=300)
+    if not text:
+        raise ValidationFailed(_("Enter the reason for unblocking"), field="reason")
+    with transaction.atomic():
+        block = (AccountBlock.objects.select_for_update()
+                 .filter(person=person, unblocked_at=None).first())
+        if block is None:
+            raise Conflict(_("This account is not blocked."), field="person")
+        block.unblocked_at = timezone.now()
+        block.unblocked_by = actor
+        block.unblock_reason = text
+        block.save(update_fields=["unblocked_at", "unblocked_by", "unblock_reason"])
+        audit_record(actor=actor, action="account.unblock", obj=person,
+                     subject_ref=person.subject_ref, details={"reason": text})
+    return block
