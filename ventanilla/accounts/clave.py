@@ -50,11 +50,107 @@ def clave_issue(*, person, actor) -> str:
 
 
 def clave_set(*, person, code: str, password: str):
-    """The person turns the code into their own password; returns their user account."""
+    """The person turns the code into their own password; returns their user account.
+    A clave too weak is refused before the code is used up."""
     typed = code.upper().replace("-", "").replace(" ", "").translate(
         str.maketrans("OIL", "011"))
+    User = get_user_model()
+    user = person.user or User(username=username_for(person), is_staff=False)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password") from exc
     one_time.secret_redeem(purpose=OneTimeSecret.Purpose.CLAVE,
                            subject=str(person.public_id), secret=typed)
+    with transaction.atomic():
+        _save_password(person, user, password)
+    return user
+
+
+# --- the clave created online (R-AFF-09) ----------------------------------------------------
+
+CLAVE_LINK_TTL = timedelta(hours=1)
+
+
+class ClaveOnlineRefused(ValidationFailed):
+    code = "CLAVE_ONLINE_REFUSED"
+    default_message = _("We could not confirm your identity with these answers. Check them "
+                        "and try again, or ask for your clave at a service centre.")
+
+
+class ClaveInPersonOnly(ValidationFailed):
+    code = "CLAVE_IN_PERSON_ONLY"
+    default_message = _("A clave for a foreign identity document is issued only in person. "
+                        "Book a visit to a service centre and take your passport or "
+                        "residence card.")
+
+
+def _mask_email(email: str) -> str:
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain[:1]}•••{domain[domain.rfind('.'):]}" if domain else ""
+
+
+def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_birth,
+                         province_code: str, phone_last_digits: str) -> str:
+    """R-AFF-09: a national ID holder proves who they are (date of birth and two questions
+    only they can answer: their province and the end of their mobile number); a link to set
+    the clave goes to the e-mail on file. Returns the masked address. Every mismatch gives
+    the same answer; the caller limits the attempts per ID number."""
+    from ventanilla.countries.base import IdInvalid
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.notifications import tasks as notify
+    from ventanilla.people.selectors import person_find
+
+    pack = get_pack(country)
+    try:
+        id_kind = pack.id_type(id_type)
+        number = pack.validate_id(id_type, id_number)
+    except IdInvalid as exc:
+        if exc.fields.get("id_type"):
+            raise
+        raise ValidationFailed(exc.message, field="id_number") from exc
+    if not id_kind.national:
+        raise ClaveInPersonOnly(field="id_type")
+    person = person_find(country=pack.code, id_type=id_type, id_number=number)
+    digits = "".join(ch for ch in (phone_last_digits or "") if ch.isdigit())
+    matches = (person is not None and person.registration_number is not None
+               and person.date_of_birth == date_of_birth and len(digits) == 4
+               and bool(person.mobile_phone) and person.mobile_phone.endswith(digits)
+               and bool(province_code) and province_of(pack, person.subdivision_code)
+               == province_code and bool(person.email))
+    if not matches or person is None:
+        raise ClaveOnlineRefused()
+    token = one_time.token_issue(purpose=OneTimeSecret.Purpose.CLAVE_LINK,
+                                 subject=str(person.public_id), email=person.email,
+                                 ttl=CLAVE_LINK_TTL)
+    email, language = person.email, person.language
+    transaction.on_commit(lambda: notify.send_clave_link.enqueue(
+        email=email, token=token, language=language))
+    return _mask_email(email)
+
+
+def province_of(pack, subdivision_code: str) -> str:
+    """The first-level subdivision (province / region) above a place code."""
+    sub = pack.geography.get(subdivision_code or "")
+    while sub is not None and sub.parent:
+        sub = pack.geography.get(sub.parent)
+    return sub.code if sub is not None else ""
+
+
+def clave_link_check(token: str):
+    """The person the still-valid link belongs to (without using it up), or None."""
+    from ventanilla.people.models import Person
+
+    row = one_time.token_peek(purpose=OneTimeSecret.Purpose.CLAVE_LINK, token=token)
+    return Person.objects.filter(public_id=row.subject).first() if row else None
+
+
+def clave_set_by_link(*, token: str, password: str):
+    """Set the clave from the e-mailed link (single use, 1 hour)."""
+    person = clave_link_check(token)
+    if person is None:
+        raise one_time.CodeInvalid(_("This link has expired or was already used. Ask for a "
+                                     "new link"), field="token")
     User = get_user_model()
     user = person.user or User(username=username_for(person), is_staff=False)
     try:
@@ -62,12 +158,17 @@ def clave_set(*, person, code: str, password: str):
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), field="password") from exc
     with transaction.atomic():
-        user.set_password(password)
-        user.first_name = person.given_names[:150]
-        user.last_name = person.family_names[:150]
-        user.email = person.email
-        user.save()
-        if person.user_id != user.pk:
-            person.user = user
-            person.save(update_fields=["user", "updated_at"])
+        one_time.token_redeem(purpose=OneTimeSecret.Purpose.CLAVE_LINK, token=token)
+        _save_password(person, user, password)
     return user
+
+
+def _save_password(person, user, password: str) -> None:
+    user.set_password(password)
+    user.first_name = person.given_names[:150]
+    user.last_name = person.family_names[:150]
+    user.email = person.email
+    user.save()
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])

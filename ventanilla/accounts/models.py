@@ -27,6 +27,7 @@ class OneTimeSecret(models.Model):
         EMAIL_CODE = "email_code", _("E-mail confirmation code")
         RESUME_LINK = "resume_link", _("Link to continue an application")
         CLAVE = "clave", _("Clave handed over at a counter")
+        CLAVE_LINK = "clave_link", _("Link to create a clave online")
 
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     subject = models.CharField(max_length=64, db_index=True)  # e.g. an application's public id

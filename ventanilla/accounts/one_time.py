@@ -68,6 +68,13 @@ def token_redeem(*, purpose: str, token: str) -> OneTimeSecret:
     return row
 
 
+def token_peek(*, purpose: str, token: str) -> OneTimeSecret | None:
+    """The unused, unexpired row of a link token, without using it up (to show a form)."""
+    return (OneTimeSecret.objects
+            .filter(purpose=purpose, secret_hash=_hash(token or ""), used_at__isnull=True,
+                    expires_at__gt=timezone.now()).first())
+
+
 def secret_store(*, purpose: str, subject: str, secret: str, ttl: timedelta,
                  email: str = "") -> None:
     """Store a secret chosen by the caller (e.g. a code printed for a counter)."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
@@ -64,3 +65,29 @@ def foreign_residents_without_coverage(*, country: str, on: date) -> list[tuple]
         if not result.covered:
             out.append((person, affiliation, result))
     return out
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a person sees first (R-APT-03): who they are to the health system today."""
+
+    affiliation: Affiliation | None
+    type_label: str
+    coverage: rules.Coverage
+    appointments: rules.Coverage
+    holder_name: str = ""      # for a dependant: the affiliate they depend on
+
+
+def affiliate_overview(person, *, on: date) -> Overview:
+    affiliation = affiliation_on(person, on=on, country=person.country)
+    facts = _facts(affiliation, on) if affiliation else None
+    label = ""
+    if affiliation is not None:
+        kind = get_pack(affiliation.country).affiliation_type(affiliation.affiliation_type)
+        label = str(kind.label) if kind else affiliation.affiliation_type
+    return Overview(
+        affiliation=affiliation, type_label=label,
+        coverage=rules.coverage(facts, on=on),
+        appointments=rules.coverage(facts, on=on, service=rules.Service.APPOINTMENTS),
+        holder_name=(affiliation.holder.person.full_name
+                     if affiliation is not None and affiliation.holder_id else ""))

@@ -52,3 +52,9 @@ def case_history(case: Case, *, public_only: bool = True, kind_labels=None) -> l
         }
         for e in events
     ]
+
+
+def cases_of(person):
+    """A person's own cases, newest first (drafts are not shown)."""
+    return (Case.objects.filter(person=person).exclude(status=CaseStatus.DRAFT)
+            .order_by("-created_at"))

@@ -15,7 +15,10 @@ from ventanilla.cases.api.router import router as cases_router
 from ventanilla.contributions.api.router import router as contributions_router
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.api.router import router as countries_router
+from ventanilla.dependants.api.router import router as dependants_router
+from ventanilla.people.api.router import router as me_router
 from ventanilla.registration.api.router import router as registration_router
+from ventanilla.scheduling.api.router import slots_router, visits_router
 
 
 class ORJSONRenderer(BaseRenderer):
@@ -43,7 +46,11 @@ api.add_router("/cases", cases_router)
 api.add_router("/countries", countries_router)
 api.add_router("/contributions", contributions_router)
 api.add_router("/affiliations", affiliation_router)
+api.add_router("/dependants", dependants_router)
 api.add_router("/auth", auth_router)
+api.add_router("/slots", slots_router)
+api.add_router("/visits", visits_router)
+api.add_router("/me", me_router)
 
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):

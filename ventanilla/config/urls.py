@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("staff/", include("ventanilla.channels.staff.urls")),
+    path("portal/", include("ventanilla.channels.portal.urls")),
     path("demo/correo/", demo_views.mailbox, name="demo_mailbox"),
     path("sesion/seguir/", session_keepalive, name="session_keepalive"),
     path("", include("ventanilla.channels.web.urls")),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 CENT = Decimal("0.01")
 
 
@@ -17,6 +19,14 @@ def money(value: Decimal) -> Decimal:
 def percent_of(base: Decimal, rate_percent: Decimal) -> Decimal:
     """``rate_percent`` % of ``base``, to the cent: 460 × 20.60 % = 94.76."""
     return money(base * rate_percent / Decimal(100))
+
+
+MONTH_STATUS_LABELS = {
+    "paid": _("Paid"),
+    "partial": _("Partly paid"),
+    "missing": _("Not paid (arrears)"),
+    "not_due": _("Not due yet"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,10 @@ class MonthRow:
         if self.status in ("missing", "partial") and self.expected is not None:
             return max(self.expected - self.paid, Decimal("0.00"))
         return Decimal("0.00")
+
+    @property
+    def status_label(self) -> str:
+        return str(MONTH_STATUS_LABELS.get(self.status, self.status))
 
 
 def month_start(day: date) -> date:

@@ -22,6 +22,13 @@ def send_resume_link(*, email: str, token: str, language: str, reference: str) -
 
 
 @task()
+def send_clave_link(*, email: str, token: str, language: str) -> None:
+    """R-AFF-09: the link that lets a person create their clave online."""
+    email_send(to=email, template="clave_link", language=language,
+               context={"path": reverse("portal:clave_link", args=[token])})
+
+
+@task()
 def send_application_event(*, application_id: str, event: str) -> None:
     """R-REG-06: the applicant hears of every decision, in their language."""
     from django.utils import translation

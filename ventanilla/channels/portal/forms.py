@@ -1,0 +1,127 @@
+"""Forms of the affiliates' portal. They check the shape of an answer; the rules are the
+services' (sign-in, the clave, cases)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.core.forms import GovukDateField, GovukDateInput
+from ventanilla.countries.registry import all_packs
+
+
+def document_choices(*, national_only: bool = False) -> list[tuple[str, str]]:
+    """One choice per country and identity document: "EC:cedula" → "Ecuador: Cédula"."""
+    return [(f"{p.code}:{t.code}", f"{p.name}: {t.label}") for p in all_packs()
+            for t in p.id_types if t.national or not national_only]
+
+
+class DocumentField(forms.ChoiceField):
+    def __init__(self, *, national_only: bool = False, **kwargs):
+        kwargs.setdefault("label", _("Identity document"))
+        kwargs.setdefault("error_messages", {"required": _("Select your identity document"),
+                                             "invalid_choice": _("Select your identity "
+                                                                 "document")})
+        super().__init__(**kwargs)
+        self.choices = document_choices(national_only=national_only)
+
+
+def _id_number_field():
+    return forms.CharField(
+        label=_("Identity document number"), max_length=20,
+        error_messages={"required": _("Enter your identity document number")},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false",
+                                      "class": "govuk-input--width-20"}))
+
+
+class _IdentityForm(forms.Form):
+    def identity(self) -> dict:
+        country, _sep, id_type = self.cleaned_data["document"].partition(":")
+        return {"country": country, "id_type": id_type,
+                "id_number": self.cleaned_data["id_number"]}
+
+
+class SignInForm(_IdentityForm):
+    document = DocumentField()
+    id_number = _id_number_field()
+    password = forms.CharField(
+        label=_("Clave"), strip=False,
+        error_messages={"required": _("Enter your clave")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class NewClaveField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Choose your clave"), strip=False, max_length=128,
+            help_text=_("At least 12 characters. A few words you can remember work well. "
+                        "You may paste it from a password manager."),
+            error_messages={"required": _("Choose your clave")},
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), **kwargs)
+
+
+class ClaveCodeForm(_IdentityForm):
+    document = DocumentField()
+    id_number = _id_number_field()
+    code = forms.CharField(
+        label=_("Code from the service centre"), max_length=12,
+        help_text=_("8 letters and digits, printed for you at the counter. For example, "
+                    "7KQ2-M9XD."),
+        error_messages={"required": _("Enter the code you got at the service centre")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false",
+                                      "autocapitalize": "characters",
+                                      "class": "govuk-input--width-10"}))
+    password = NewClaveField()
+
+
+def province_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(str(p.name), [(f"{p.code}:{s.code}", s.name) for s in p.geography.top_level()])
+            for p in all_packs()]
+
+
+class ClaveOnlineForm(_IdentityForm):
+    document = DocumentField(national_only=True,
+                             help_text=_("Only for the national identity card. With a "
+                                         "passport or residence card, ask at a service "
+                                         "centre."))
+    id_number = _id_number_field()
+    date_of_birth = GovukDateField(
+        label=_("Date of birth"), help_text=_("For example, 27 3 1985"),
+        widget=GovukDateInput(attrs={"autocomplete": "bday"}),
+        error_messages={"required": _("Enter your date of birth")})
+    province = forms.ChoiceField(
+        label=_("Province or region where you live"),
+        help_text=_("As in your registration with the health system."),
+        error_messages={"required": _("Select the province or region where you live")})
+    phone_last_digits = forms.CharField(
+        label=_("Last 4 digits of your mobile phone number"), max_length=4, min_length=4,
+        help_text=_("The number you gave when you registered."),
+        error_messages={"required": _("Enter the last 4 digits of your mobile phone number"),
+                        "min_length": _("Enter 4 digits")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                      "class": "govuk-input--width-4"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Select")), *province_choices()]
+
+    def clean(self):
+        data = super().clean()
+        document, province = data.get("document", ""), data.get("province", "")
+        if document and province and document[:2] != province[:2]:
+            self.add_error("province", _("Select a province or region of the same country "
+                                         "as your identity document"))
+        return data
+
+
+class ClaveLinkForm(forms.Form):
+    password = NewClaveField()
+
+
+class ContributionErrorForm(forms.Form):
+    description = forms.CharField(
+        label=_("What is wrong in your contribution history?"), max_length=2000,
+        help_text=_("Say which months and what you expected to see. Do not include "
+                    "passwords."),
+        error_messages={"required": _("Describe the problem in a few words")},
+        widget=forms.Textarea(attrs={"rows": 5}))

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("entrar/", views.sign_in, name="login"),
+    path("salir/", views.sign_out, name="logout"),
+    path("clave/", views.clave_set, name="clave_set"),
+    path("clave/en-linea/", views.clave_online, name="clave_online"),
+    path("clave/enlace/<str:token>/", views.clave_link, name="clave_link"),
+    path("aportes/", views.contributions, name="contributions"),
+    path("aportes/reportar-error/", views.contribution_error, name="contribution_error"),
+    path("tramites/<str:reference>/", views.case_detail, name="case"),
+]

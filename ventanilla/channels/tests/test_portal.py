@@ -1,0 +1,183 @@
+"""The affiliates' portal through its pages: sign-in with ID + clave (R-AFF-04, R-APT-03),
+the clave online (R-AFF-09), the home page, contributions and their errors (R-AFF-03)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from ventanilla.accounts.blocks import account_block
+from ventanilla.accounts.models import AccountBlock
+from ventanilla.cases.models import Case, CaseKind, CaseStatus
+
+pytestmark = pytest.mark.django_db
+CLAVE = "una clave larga 2026"
+
+
+def sign_in(client, person, password=CLAVE):
+    return client.post("/portal/entrar/", {"document": f"{person.country}:{person.id_type}",
+                                           "id_number": person.id_number,
+                                           "password": password})
+
+
+@pytest.fixture
+def ana(make_affiliate):
+    person = make_affiliate(affiliation_type="voluntary", starts_on=date(2024, 1, 1))
+    person.subdivision_code = "170150"  # Pichincha, Quito
+    person.save()
+    return person
+
+
+def test_r_apt_03_home_shows_name_id_type_of_insured_and_coverage(ana):
+    client = Client()
+    r = sign_in(client, ana)
+    assert r.status_code == 302 and r["Location"] == "/portal/"
+    page = client.get("/portal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Ana Paz Vera" in page and "1710034065" in page
+    assert "Voluntary affiliation" in page
+    assert "Coverage" in page
+
+
+def test_r_aff_04_sign_in_refuses_a_wrong_clave_with_the_same_message_as_an_unknown_id(ana):
+    client = Client()
+    wrong = sign_in(client, ana, password="not the clave")
+    assert wrong.status_code == 422
+    unknown = client.post("/portal/entrar/", {"document": "EC:cedula",
+                                              "id_number": "0926687856", "password": CLAVE})
+    assert unknown.status_code == 422
+    text = re.sub(r"\s+", " ", wrong.content.decode())
+    assert "clave" in text.lower()
+    assert client.get("/portal/")["Location"].startswith("/portal/entrar/")
+
+
+def test_r_aff_04_brute_force_on_one_id_is_locked_even_with_the_right_clave(ana):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for _ in range(5):
+        sign_in(client, ana, password="guess")
+    r = sign_in(client, ana)  # the right clave no longer opens it
+    assert r.status_code in (422, 429)
+    assert "/portal/" not in r.get("Location", "")
+    assert AccessAttempt.objects.filter(username="EC:cedula:1710034065").exists()
+
+
+def test_r_apt_05_a_blocked_account_cannot_sign_in_and_is_told_why(ana, agent):
+    account_block(person=ana, cause=AccountBlock.Cause.NO_SHOWS, detail="3 no-shows")
+    r = sign_in(Client(), ana)
+    assert r.status_code == 422
+    assert "bloqueada" in r.content.decode()  # Spanish by default
+
+
+def test_r_aff_04_the_person_turns_the_counter_code_into_their_clave(make_affiliate, agent,
+                                                                   settings):
+    from ventanilla.accounts.clave import clave_issue
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    person = make_affiliate(with_clave=False)
+    code = clave_issue(person=person, actor=agent)
+    client = Client()
+    r = client.post("/portal/clave/", {"document": "EC:cedula", "id_number": "1710034065",
+                                       "code": code.lower(), "password": "short"})
+    assert r.status_code == 422  # a weak clave is refused, the code is not used up
+    r = client.post("/portal/clave/", {"document": "EC:cedula", "id_number": "1710034065",
+                                       "code": code, "password": CLAVE})
+    assert r.status_code == 200
+    person.refresh_from_db()
+    assert person.user is not None and person.user.password.startswith("argon2")
+    assert sign_in(client, person).status_code == 302
+
+
+def _online(client, **overrides):
+    data = {"document": "EC:cedula", "id_number": "1710034065",
+            "date_of_birth_day": "1", "date_of_birth_month": "1",
+            "date_of_birth_year": "1980", "province": "EC:17", "phone_last_digits": "4567"}
+    data.update(overrides)
+    return client.post("/portal/clave/en-linea/", data)
+
+
+def test_r_aff_09_a_cedula_holder_creates_the_clave_online_by_e_mail_link(
+        make_affiliate, django_capture_on_commit_callbacks):
+    person = make_affiliate(with_clave=False)
+    person.subdivision_code = "170150"
+    person.save()
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _online(client)
+    assert r.status_code == 200 and "a•••@e•••.com" in r.content.decode()
+    link = re.search(r"/portal/clave/enlace/[^/\s]+/", mail.outbox[-1].body).group(0)
+    assert client.get(link).status_code == 200
+    assert client.post(link, {"password": CLAVE}).status_code == 200
+    person.refresh_from_db()
+    assert person.user.check_password(CLAVE)
+    assert client.get(link).status_code == 410  # single use
+
+
+@pytest.mark.parametrize("wrong", [
+    {"date_of_birth_day": "2"}, {"province": "EC:09"}, {"phone_last_digits": "0000"},
+    {"id_number": "0926687856"},
+])
+def test_r_aff_09_any_wrong_answer_gets_the_same_refusal_and_no_e_mail(
+        ana, wrong, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        r = _online(Client(), **wrong)
+    assert r.status_code == 422 and not mail.outbox
+    assert "No pudimos confirmar su identidad" in r.content.decode()
+
+
+def test_r_aff_09_foreigners_are_sent_to_a_service_centre(make_affiliate):
+    person = make_affiliate(id_type="passport", id_number="X1234567", nationality="CO")
+    r = Client().post("/portal/clave/en-linea/", {
+        "document": "EC:passport", "id_number": person.id_number, "date_of_birth_day": "1",
+        "date_of_birth_month": "1", "date_of_birth_year": "1980", "province": "EC:17",
+        "phone_last_digits": "4567"})
+    # the passport is not even offered: the online form is for the national ID only
+    assert r.status_code == 422
+
+
+def test_r_aff_09_attempts_per_id_number_are_limited(ana):
+    client = Client()
+    for _ in range(5):
+        _online(client, phone_last_digits="0000")
+    r = _online(client)  # right answers, but too many tries on this ID
+    assert r.status_code == 422 and "Demasiados intentos" in r.content.decode()
+
+
+def test_r_aff_03_contribution_history_shows_arrears_and_an_error_becomes_an_in_person_case(
+        ana):
+    from ventanilla.contributions.models import ContributionPayment
+
+    affiliation = ana.affiliations.get()
+    ContributionPayment.objects.create(affiliation=affiliation, period=date(2024, 1, 1),
+                                       amount=Decimal("94.76"), paid_on=date(2024, 1, 20))
+    client = Client()
+    sign_in(client, ana)
+    page = client.get("/portal/aportes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Paid" in page and "Not paid (arrears)" in page and "94.76" in page
+    r = client.post("/portal/aportes/reportar-error/", {"description": ""})
+    assert r.status_code == 422
+    r = client.post("/portal/aportes/reportar-error/",
+                    {"description": "March 2024 was paid at the bank"})
+    case = Case.objects.get(person=ana)
+    assert case.kind == CaseKind.CONTRIBUTION_ERROR and case.status == CaseStatus.AWAITING_VISIT
+    assert r["Location"] == f"/portal/tramites/{case.reference}/"
+    page = client.get(r["Location"]).content.decode()
+    assert "asesoría legal" in page or "legal" in page
+
+
+def test_another_persons_case_is_not_found(ana, make_affiliate):
+    from ventanilla.cases.models import CaseKind
+    from ventanilla.cases.services import case_open_in_person
+    from ventanilla.core.channels import Channel
+
+    other = make_affiliate(id_number="0926687856", email="otro@example.com")
+    case = case_open_in_person(person=other, kind=CaseKind.APPEAL, description="x",
+                               channel=Channel.WEB)
+    client = Client()
+    sign_in(client, ana)
+    assert client.get(f"/portal/tramites/{case.reference}/").status_code == 404

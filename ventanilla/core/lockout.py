@@ -1,0 +1,17 @@
+"""What a locked-out sign-in gets (django-axes): JSON for the API, a page for people."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "SIGN_IN_LOCKED", "fields": {}, "message": _(
+            "Too many failed attempts with this ID number. Wait 30 minutes and try again, "
+            "or reset your clave.")}, status=429)
+    template = ("portal/locked_out.html" if request.path.startswith("/portal/")
+                else "staff/locked_out.html")
+    return render(request, template, status=429)
