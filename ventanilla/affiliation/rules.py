@@ -97,3 +97,28 @@ def coverage(facts: AffiliationFacts | None, *, on: date,
                         _("%(type)s does not include this appointment service.")
                         % {"type": facts.affiliation_type.label}, until)
     return Coverage(True, Reason.COVERED, _("Covered."), until)
+
+
+class PlanStatus(StrEnum):
+    """R-AFF-08: the public status of a plan (Peru's SIS: Activo / Inactivo / Cancelado)."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    CANCELLED = "cancelled"
+
+
+PLAN_STATUS_LABELS = {
+    PlanStatus.ACTIVE: _("Active"),
+    PlanStatus.INACTIVE: _("Inactive"),
+    PlanStatus.CANCELLED: _("Cancelled"),
+}
+
+
+def plan_status(result: Coverage) -> PlanStatus:
+    """Covered → active; ended for good → cancelled; anything else (lapsed for lack of
+    payment, not started yet, the holder not covered) → inactive."""
+    if result.covered:
+        return PlanStatus.ACTIVE
+    if result.reason in (Reason.ENDED, Reason.CHILD_TURNED_18):
+        return PlanStatus.CANCELLED
+    return PlanStatus.INACTIVE

@@ -91,3 +91,32 @@ def affiliate_overview(person, *, on: date) -> Overview:
         appointments=rules.coverage(facts, on=on, service=rules.Service.APPOINTMENTS),
         holder_name=(affiliation.holder.person.full_name
                      if affiliation is not None and affiliation.holder_id else ""))
+
+
+@dataclass(frozen=True)
+class PlanStatusAnswer:
+    plan: str
+    status: rules.PlanStatus
+    status_label: str
+    since: date
+
+
+def plan_status_lookup(*, country: str, id_type: str, id_number: str, on: date
+                       ) -> PlanStatusAnswer | None:
+    """R-AFF-08: the public lookup by ID number of a plan whose status is public (SIS).
+    Gives the plan and its status only: no name, no address. None when there is none."""
+    from ventanilla.people.selectors import person_find
+
+    pack = get_pack(country)
+    number = pack.validate_id(id_type, id_number)
+    person = person_find(country=pack.code, id_type=id_type, id_number=number)
+    if person is None:
+        return None
+    affiliation = affiliation_on(person, on=on, country=pack.code)
+    kind = pack.affiliation_type(affiliation.affiliation_type) if affiliation else None
+    if affiliation is None or kind is None or not kind.public_status_lookup:
+        return None
+    status = rules.plan_status(rules.coverage(_facts(affiliation, on), on=on))
+    return PlanStatusAnswer(plan=str(kind.label), status=status,
+                            status_label=str(rules.PLAN_STATUS_LABELS[status]),
+                            since=affiliation.starts_on)

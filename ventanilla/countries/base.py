@@ -70,6 +70,9 @@ class AffiliationType:
     is_dependant: bool = False
     # R-AFF-06: coverage lapses when a month stays unpaid this many days after it ended.
     lapses_after_days_unpaid: int | None = None
+    # R-AFF-08: the plan's status (active / inactive / cancelled) can be looked up publicly
+    # by ID number (Peru's SIS).
+    public_status_lookup: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,8 @@ class CountryPack:
     # R-APT-10: where the law moves a holiday, centres close on the observed day only.
     holidays_closed_on_observed_day: ClassVar[bool] = False
     holidays_country: ClassVar[str | None] = None  # defaults to ``code``
+    # R-APT-04: bookings are cancelled or rescheduled at least this many hours before.
+    cancel_notice_hours: ClassVar[int] = 12
     # Which situation questions of the application matter for this country's checklist.
     situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
     # Affiliation and contributions (R-AFF-01..08). Defaults become editable rows.

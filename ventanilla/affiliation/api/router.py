@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from ventanilla.accounts.roles import serves_country
@@ -50,3 +51,30 @@ def foreign_residents_without_coverage(request, country: str):
          "reason": c.reason.value, "message": str(c.message), "until": c.until}
         for p, a, c in rows
     ]
+
+
+class PlanStatusOut(Schema):
+    plan: str
+    status: str
+    status_label: str
+    since: date
+
+
+@router.get("/plan-status", response=PlanStatusOut, auth=None)
+def plan_status(request, country: str, id_number: str, id_type: str = ""):
+    """R-AFF-08: the public status of a SIS plan by DNI (`Activo`, `Inactivo`, `Cancelado`,
+    as `active` / `inactive` / `cancelled`). Only the plan and its status are given.
+    Rate-limited per address."""
+    from ventanilla.core.errors import NotFound
+    from ventanilla.core.ratelimit import ensure_not_rate_limited
+    from ventanilla.countries.registry import get_pack
+
+    ensure_not_rate_limited(request, group="plan-status")
+    pack = get_pack(country.upper())
+    kind = id_type or next(t.code for t in pack.id_types if t.national)
+    answer = selectors.plan_status_lookup(country=pack.code, id_type=kind,
+                                          id_number=id_number, on=timezone.localdate())
+    if answer is None:
+        raise NotFound(_("No plan with a public status was found for this ID number."),
+                       field="id_number")
+    return answer

@@ -69,13 +69,15 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
     data_dir = Path(__file__).parent / "data"
     registration_prefix = "PE"
     situation_questions = ("employed_locally", "documents_in_other_language")
+    # R-APT-13: EsSalud needs 24 hours' notice to cancel or reschedule an appointment.
+    cancel_notice_hours = 24
 
     # R-AFF-08: EsSalud (contributory) and the SIS plans.
     affiliation_types = (
         AffiliationType("essalud_regular", _("EsSalud, regular insured (employee)")),
-        AffiliationType("sis_gratuito", _("SIS Gratuito")),
-        AffiliationType("sis_para_todos", _("SIS Para Todos")),
-        AffiliationType("sis_independiente", _("SIS Independiente")),
+        AffiliationType("sis_gratuito", _("SIS Gratuito"), public_status_lookup=True),
+        AffiliationType("sis_para_todos", _("SIS Para Todos"), public_status_lookup=True),
+        AffiliationType("sis_independiente", _("SIS Independiente"), public_status_lookup=True),
         AffiliationType("dependant", _("Dependant of an insured person"), is_dependant=True),
     )
     quote_affiliation_type = "sis_independiente"
