@@ -17,6 +17,8 @@ from ventanilla.registration import services
 from ventanilla.registration.models import Application
 from ventanilla.scheduling.models import Centre
 
+from . import affiliates
+
 DEMO_PASSWORD = "Ventanilla-demo-2026"
 
 CENTRES = [
@@ -95,6 +97,8 @@ def load() -> bool:
             first_name=first, last_name=last, superuser=role == Role.ADMINISTRATOR)
     for row in APPLICANTS:
         _applicant(row, reviewer=users[f"revisor.{row[0].lower()}"])
+    affiliates.load(agent_for=lambda country: users[f"agente.{country.lower()}"],
+                    admin=users["admin"], password=DEMO_PASSWORD)
     Counter.objects.create(name="demo-loaded", value=1)
     return True
 

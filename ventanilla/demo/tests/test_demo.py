@@ -25,3 +25,38 @@ def test_demo_data_loads_once_with_every_state():
 def test_demo_mailbox_is_off_in_production(settings):
     settings.DEMO_MAILBOX = False
     assert Client().get("/demo/correo/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_demo_affiliates_of_every_type_sign_in_with_their_histories_and_dependants():
+    from django.utils import timezone
+
+    from ventanilla.affiliation.models import Affiliation
+    from ventanilla.affiliation.selectors import (
+        coverage_for,
+        foreign_residents_without_coverage,
+    )
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.demo.affiliates import cedula
+    from ventanilla.people.models import Person
+
+    call_command("loaddemo")
+    for code in ("EC", "PE"):
+        types = {t.code for t in get_pack(code).affiliation_types}
+        present = set(Affiliation.objects.filter(country=code)
+                      .values_list("affiliation_type", flat=True))
+        assert types <= present, (code, types - present)
+    today = timezone.localdate()
+    mateo = Person.objects.get(id_number=cedula("170555126"))
+    assert coverage_for(mateo, on=today).covered
+    assert coverage_for(mateo, on=today.replace(year=today.year + 1)).reason == \
+        "child_turned_18"
+    lapsed = foreign_residents_without_coverage(country="EC", on=today)
+    assert [p.id_number for p, _a, _c in lapsed] == ["AB123456"]
+    client = Client()
+    r = client.post("/portal/entrar/", {"document": "EC:cedula",
+                                        "id_number": cedula("170555123"),
+                                        "password": "Ventanilla-demo-2026"})
+    assert r.status_code == 302
+    page = client.get("/portal/aportes/").content.decode()
+    assert page.count("govuk-table__row") > 12
