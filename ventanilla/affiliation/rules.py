@@ -53,6 +53,13 @@ class Coverage:
     until: date | None = None  # the last day covered, when known
 
 
+def _day(value: date) -> str:
+    """A date as people read it in the active language ("31 de diciembre de 2024")."""
+    from django.utils.formats import date_format
+
+    return date_format(value, "DATE_FORMAT")
+
+
 def birthday(born: date, years: int) -> date:
     try:
         return born.replace(year=born.year + years)
@@ -67,7 +74,7 @@ def coverage(facts: AffiliationFacts | None, *, on: date,
                         _("This person has no affiliation with the health system."))
     if on < facts.starts_on:
         return Coverage(False, Reason.NOT_STARTED,
-                        _("Coverage starts on %(date)s.") % {"date": facts.starts_on})
+                        _("Coverage starts on %(date)s.") % {"date": _day(facts.starts_on)})
     until = facts.ends_on
     if facts.relationship == "child":
         last_day = date.fromordinal(birthday(facts.born, ADULT_AGE).toordinal() - 1)
@@ -78,14 +85,14 @@ def coverage(facts: AffiliationFacts | None, *, on: date,
                               "(Ley de Seguridad Social, art. 11)."), until)
     if facts.ends_on is not None and on > facts.ends_on:
         return Coverage(False, Reason.ENDED,
-                        _("Coverage ended on %(date)s.") % {"date": facts.ends_on}, until)
+                        _("Coverage ended on %(date)s.") % {"date": _day(facts.ends_on)}, until)
     grace = facts.affiliation_type.lapses_after_days_unpaid
     if grace is not None and facts.unpaid_since is not None and (
             on > facts.unpaid_since + timedelta(days=grace)):
         return Coverage(False, Reason.LAPSED_UNPAID,
                         _("Coverage lapsed: a monthly contribution due on %(date)s has been "
                           "unpaid for more than %(days)s days.")
-                        % {"date": facts.unpaid_since, "days": grace}, until)
+                        % {"date": _day(facts.unpaid_since), "days": grace}, until)
     if facts.holder is not None:
         holder = coverage(facts.holder, on=on, service=Service.HEALTH)
         if not holder.covered:

@@ -90,7 +90,7 @@ def affiliate_overview(person, *, on: date) -> Overview:
         coverage=rules.coverage(facts, on=on),
         appointments=rules.coverage(facts, on=on, service=rules.Service.APPOINTMENTS),
         holder_name=(affiliation.holder.person.full_name
-                     if affiliation is not None and affiliation.holder_id else ""))
+                     if affiliation is not None and affiliation.holder is not None else ""))
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,10 @@ def case_open_in_person(*, person, kind: str, description: str, channel: Channel
     """R-AFF-03 / R-AFF-05: route a complex matter (a contribution error, a denied benefit,
     repeated rejection of a dependant, a visa conflict, an appeal) to an in-person case, and
     tell the person that legal advice may be needed."""
+    if _is_user(actor) and actor.is_staff and not actor.has_perm("cases.add_case"):
+        from ventanilla.core.errors import PermissionDenied
+
+        raise PermissionDenied()
     if not rules.needs_in_person_visit(kind):
         raise NotAnInPersonMatter(field="kind")
     text = clean_text(description, max_length=2000, multiline=True)

@@ -25,6 +25,7 @@ from ventanilla.contributions.selectors import contribution_history
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError, RateLimited
 from ventanilla.core.ratelimit import ensure_not_rate_limited
+from ventanilla.dependants.selectors import dependants_of
 from ventanilla.people.selectors import person_find
 
 from ..web.views import INVALID, apply_errors
@@ -160,10 +161,13 @@ def clave_link(request, token: str):
 
 @affiliate_required
 def home(request, person):
-    overview = affiliate_overview(person, on=timezone.localdate())
+    today = timezone.localdate()
+    overview = affiliate_overview(person, on=today)
+    dependants = [{"person": p, "relationship": a.get_relationship_display(), "coverage": c}
+                  for p, a, c in dependants_of(person, on=today)]
     return _render(request, "portal/home.html", {
         "person": person, "overview": overview, "cases": cases_of(person)[:10],
-        "block": account_block_active(person), "dependants": [],
+        "account_block": account_block_active(person), "dependants": dependants,
         "can_request_dependants": False, "visits_enabled": False})
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_people
 
 app_name = "staff"
 
@@ -17,4 +17,20 @@ urlpatterns = [
          name="document_file"),
     path("solicitudes/<uuid:public_id>/<slug:action>/", views.application_decide,
          name="application_decide"),
+]
+
+# People at the counter (issue 3): views_people.py
+urlpatterns += [
+    path("personas/", views_people.person_find_view, name="people_find"),
+    path("personas/<uuid:public_id>/", views_people.person_detail, name="person"),
+    path("personas/<uuid:public_id>/clave/", views_people.person_clave_issue,
+         name="person_clave_issue"),
+    path("personas/<uuid:public_id>/desbloquear/", views_people.person_unblock,
+         name="person_unblock"),
+    path("personas/<uuid:public_id>/bloquear/", views_people.person_block, name="person_block"),
+    path("personas/<uuid:public_id>/casos/", views_people.person_case_open,
+         name="person_case_open"),
+    path("personas/<uuid:public_id>/casos/<str:reference>/", views_people.person_case_opened,
+         name="person_case_opened"),
+    path("residentes-sin-cobertura/", views_people.residents_lapsed, name="residents_lapsed"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +30,11 @@ from . import forms
 class LoginView(auth_views.LoginView):
     template_name = "staff/login.html"
     authentication_form = forms.StaffLoginForm
-    redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -47,7 +51,9 @@ def logout_view(request):
 
 
 def staff_required(view):
-    return login_required(view, login_url="staff:login")
+    """Signed in as staff: an affiliate's portal session never opens the back office."""
+    return user_passes_test(lambda u: u.is_authenticated and u.is_staff,
+                            login_url="staff:login")(view)
 
 
 @staff_required

@@ -181,3 +181,13 @@ def test_another_persons_case_is_not_found(ana, make_affiliate):
     client = Client()
     sign_in(client, ana)
     assert client.get(f"/portal/tramites/{case.reference}/").status_code == 404
+
+
+def test_an_affiliate_session_never_opens_the_back_office(ana):
+    client = Client()
+    sign_in(client, ana)
+    r = client.get("/staff/cola/")
+    assert r.status_code == 302 and r["Location"].startswith("/staff/entrar/")
+    assert client.get("/staff/entrar/").status_code == 200  # no redirect loop
+    r = client.post("/staff/entrar/", {"username": "EC:cedula:1710034065", "password": CLAVE})
+    assert r.status_code == 422

@@ -1,0 +1,74 @@
+"""The affiliates' portal in a browser (phone-sized): sign in with ID + clave, the home page
+(name, ID, type of insured, coverage, dependants, cases), contributions, reporting an error
+that becomes an in-person case, and the clave pages; axe on every page and error state, in
+Spanish and in English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from .support import html_lang, path_of, submit
+
+pytestmark = pytest.mark.browser
+
+CLAVE = "una clave larga 2026"
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_affiliate_signs_in_sees_coverage_and_reports_a_contribution_error(
+        new_page, a11y, make_affiliate, language):
+    from ventanilla.cases.models import Case, CaseKind
+
+    holder = make_affiliate(affiliation_type="voluntary", starts_on=date(2025, 1, 1))
+    make_affiliate(id_number="0926687856", given_names="Sofía", family_names="Paz",
+                   date_of_birth=date(2015, 5, 1), affiliation_type="dependant",
+                   holder=holder.affiliations.get(), relationship="child", with_clave=False,
+                   starts_on=date(2025, 2, 1))
+    page = new_page(language="en" if language == "en" else None)
+
+    page.goto("/portal/")
+    assert path_of(page) == "/portal/entrar/" and html_lang(page) == language
+    a11y.check(page, f"[{language}] sign-in")
+    submit(page)
+    assert page.locator(".govuk-error-summary").count() == 1
+    a11y.check(page, f"[{language}] sign-in, error state")
+
+    page.select_option("#id_document", "EC:cedula")
+    page.fill("#id_id_number", "1710034065")
+    page.fill("#id_password", CLAVE)
+    submit(page)
+    assert path_of(page) == "/portal/"
+    body = page.locator("main").inner_text()
+    assert "Ana Paz Vera" in body and "1710034065" in body and "Sofía Paz" in body
+    a11y.check(page, f"[{language}] home")
+
+    page.goto("/portal/aportes/")
+    assert page.locator("table.govuk-table tbody tr").count() >= 10
+    a11y.check(page, f"[{language}] contributions")
+
+    page.goto("/portal/aportes/reportar-error/")
+    submit(page)
+    a11y.check(page, f"[{language}] contribution error, error state")
+    page.fill("#id_description", "Marzo 2025 pagado en el banco / March 2025 paid")
+    submit(page)
+    case = Case.objects.get(person=holder, kind=CaseKind.CONTRIBUTION_ERROR)
+    assert path_of(page) == f"/portal/tramites/{case.reference}/"
+    assert page.locator(".govuk-warning-text").count() == 1
+    a11y.check(page, f"[{language}] in-person case")
+    a11y.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_clave_pages_are_accessible(new_page, a11y, language):
+    page = new_page(language="en" if language == "en" else None)
+    for path, label in (("/portal/clave/", "clave with a code"),
+                        ("/portal/clave/en-linea/", "clave online")):
+        page.goto(path)
+        assert html_lang(page) == language
+        a11y.check(page, f"[{language}] {label}")
+        submit(page)
+        assert page.locator(".govuk-error-summary").count() == 1
+        a11y.check(page, f"[{language}] {label}, error state")
+    a11y.assert_clean()
