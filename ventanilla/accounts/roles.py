@@ -24,6 +24,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "cases.view_case",
         "accounts.unblock_account",
         "people.view_person",
+        "dependants.add_dependantrequest",
+        "dependants.review_dependantrequest",
+        "dependants.view_dependantrequest",
     ],
     Role.REVIEWER: [
         "registration.review_application",
@@ -57,6 +60,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_user",
         "accounts.unblock_account",
         "people.view_person",
+        "dependants.add_dependantrequest",
+        "dependants.review_dependantrequest",
+        "dependants.view_dependantrequest",
     ],
 }
 

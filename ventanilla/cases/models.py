@@ -32,6 +32,9 @@ class CaseKind(models.TextChoices):
     DEPENDANT_REJECTED = "dependant_rejected", _("Repeated rejection of a dependant")
     VISA_CONFLICT = "visa_conflict", _("Conflict with visa or residency status")
     APPEAL = "appeal", _("Formal appeal (recurso de apelación)")
+    # R-DEP-01..03: extending coverage to a dependant
+    DEPENDANT_SPOUSE = "dependant_spouse", _("Coverage for a spouse or partner")
+    DEPENDANT_CHILD = "dependant_child", _("Coverage for a child")
 
 
 class Case(BaseModel):

@@ -20,6 +20,11 @@ def _event_texts() -> dict[str, str]:
         "approved": _("Registration approved. Registration number: %(registration_number)s"),
         "rejected": _("Application rejected. Reason: %(reason)s"),
         "withdrawn": _("Application withdrawn"),
+        "dependant_approved": _("Coverage extended. Affiliation number: "
+                                "%(affiliation_number)s"),
+        "dependant_rejected": _("Coverage request rejected. Reason: %(reason)s"),
+        "routed_in_person_case": _("Rejected more than once: an in-person case was opened, "
+                                   "number %(reference)s. You may need legal advice."),
         "routed_in_person": _("This needs a visit to a service centre. Take your identity "
                               "document, your papers and this case number. You may need "
                               "legal advice."),

@@ -456,10 +456,15 @@ def application_request_changes(*, application: Application, actor) -> Applicati
     return app
 
 
+def registration_number_issue(*, country: str, on: date) -> str:
+    """The next registration number of the country, in its pack's format. Every way of
+    registering a person (an approved application, an approved dependant) draws here."""
+    return get_pack(country).registration_number(counter_next(f"registration:{country}"), on)
+
+
 def application_approve(*, application: Application, actor) -> Application:
     """Approve: the person is registered and gets a registration number and card."""
     _ensure_reviewer(actor, application)
-    pack = get_pack(application.country)
     with transaction.atomic():
         app = Application.objects.select_for_update().select_related("case").get(
             pk=application.pk)
@@ -473,7 +478,7 @@ def application_approve(*, application: Application, actor) -> Application:
                 fields={f"document:{i.kind.code}": i.kind.label for i in pending})
         today = _today(app.country)
         assert app.date_of_birth is not None  # application_missing() guaranteed it
-        number = pack.registration_number(counter_next(f"registration:{app.country}"), today)
+        number = registration_number_issue(country=app.country, on=today)
         person = people.person_register(
             country=app.country, id_type=app.id_type, id_number=app.id_number,
             given_names=app.given_names, family_names=app.family_names,

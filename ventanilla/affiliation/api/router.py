@@ -60,20 +60,27 @@ class PlanStatusOut(Schema):
     since: date
 
 
-@router.get("/plan-status", response=PlanStatusOut, auth=None)
-def plan_status(request, country: str, id_number: str, id_type: str = ""):
+class PlanStatusIn(Schema):
+    country: str
+    id_number: str
+    id_type: str = ""
+
+
+@router.post("/plan-status", response=PlanStatusOut, auth=None)
+def plan_status(request, payload: PlanStatusIn):
     """R-AFF-08: the public status of a SIS plan by DNI (`Activo`, `Inactivo`, `Cancelado`,
-    as `active` / `inactive` / `cancelled`). Only the plan and its status are given.
-    Rate-limited per address."""
+    as `active` / `inactive` / `cancelled`). Only the plan and its status are given. The ID
+    number goes in the body, never in the URL. Rate-limited per address."""
     from ventanilla.core.errors import NotFound
     from ventanilla.core.ratelimit import ensure_not_rate_limited
     from ventanilla.countries.registry import get_pack
 
     ensure_not_rate_limited(request, group="plan-status")
-    pack = get_pack(country.upper())
-    kind = id_type or next(t.code for t in pack.id_types if t.national)
+    pack = get_pack(payload.country.upper())
+    kind = payload.id_type or next(t.code for t in pack.id_types if t.national)
     answer = selectors.plan_status_lookup(country=pack.code, id_type=kind,
-                                          id_number=id_number, on=timezone.localdate())
+                                          id_number=payload.id_number,
+                                          on=timezone.localdate())
     if answer is None:
         raise NotFound(_("No plan with a public status was found for this ID number."),
                        field="id_number")

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def lookup(dni, **extra):
-    return Client().get("/api/v1/affiliations/plan-status",
-                        {"country": "PE", "id_number": dni, **extra},
-                        HTTP_ACCEPT_LANGUAGE="en")
+    return Client().post("/api/v1/affiliations/plan-status",
+                         {"country": "PE", "id_number": dni, **extra},
+                         content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_r_aff_08_an_active_sis_plan_shows_plan_and_status_only(make_affiliate):

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Schema
+
+
+class DependantOut(Schema):
+    full_name: str
+    id_type: str
+    id_number: str
+    date_of_birth: date
+    relationship: str
+    relationship_label: str
+    affiliation_number: str
+    starts_on: date
+    covered: bool
+    reason: str
+    message: str
+    until: date | None
+
+
+class RequestIn(Schema):
+    relationship: str
+    id_type: str
+    id_number: str
+    given_names: str
+    family_names: str
+    date_of_birth: date
+    nationality: str
+    marriage_abroad: bool = False
+    union_kind: str = "marriage"
+    inscription_reference: str = ""
+
+
+class ChecklistItemOut(Schema):
+    code: str
+    label: str
+    hint: str
+    required: bool
+
+
+class SurchargeOut(Schema):
+    applies: bool
+    message: str
+    rate: Decimal | None
+    base: str
+    monthly: Decimal | None
+    currency: str
+    legal_sources: list[str]
+
+
+class EventOut(Schema):
+    at: datetime
+    code: str
+    status: str
+    status_label: str
+    text: str
+
+
+class RequestOut(Schema):
+    id: UUID
+    reference: str
+    country: str
+    relationship: str
+    relationship_label: str
+    full_name: str
+    given_names: str
+    family_names: str
+    id_type: str
+    id_number: str
+    date_of_birth: date
+    nationality: str
+    union_kind: str
+    marriage_abroad: bool
+    inscription_reference: str
+    channel: str
+    status: str
+    status_label: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+    affiliation_number: str | None
+    in_person_case: str | None
+
+
+class RequestDetailOut(RequestOut):
+    checklist: list[ChecklistItemOut]
+    surcharge: SurchargeOut
+    history: list[EventOut]
+
+
+class ChecklistOut(Schema):
+    country: str
+    relationship: str
+    union_kind: str
+    marriage_abroad: bool
+    in_person_only: bool
+    needs_inscription: bool
+    items: list[ChecklistItemOut]
+    legal_source: str
+    surcharge: SurchargeOut
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+class QueueItemOut(Schema):
+    id: UUID
+    reference: str
+    country: str
+    relationship: str
+    full_name: str
+    holder_name: str
+    holder_id_number: str
+    status: str
+    created_at: datetime
+    marriage_abroad: bool
