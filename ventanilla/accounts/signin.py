@@ -62,7 +62,7 @@ def affiliate_authenticate(request, *, country: str, id_type: str, id_number: st
 
 def _password_mark(user) -> str:
     # a token dies when the clave changes
-    return salted_hmac(_TOKEN_SALT, user.password or "").hexdigest()[:16]
+    return salted_hmac(_TOKEN_SALT, user.password or "", algorithm="sha256").hexdigest()[:16]
 
 
 def api_token_issue(user) -> str:

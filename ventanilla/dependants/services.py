@@ -89,6 +89,16 @@ def _holder_affiliation(holder_person, today: date) -> Affiliation:
     return affiliation
 
 
+def holder_may_request(person, *, on: date) -> bool:
+    """Whether this person may ask coverage for a family member today (the portal offers the
+    request only then)."""
+    try:
+        _holder_affiliation(person, on)
+    except HolderNotEligible:
+        return False
+    return True
+
+
 def _clean_dependant(pack: CountryPack, dependant: dict, today: date) -> dict:
     """The dependant's identity, checked against the country pack. All errors at once."""
     from ventanilla.core.i18n import country_names

@@ -125,3 +125,97 @@ class ContributionErrorForm(forms.Form):
                     "passwords."),
         error_messages={"required": _("Describe the problem in a few words")},
         widget=forms.Textarea(attrs={"rows": 5}))
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class DependantSituationForm(forms.Form):
+    """Who the affiliate asks coverage for (R-DEP-01, R-DEP-02)."""
+
+    relationship = forms.ChoiceField(
+        label=_("Who do you want to cover?"),
+        widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        choices=[("spouse", _("My spouse or partner")),
+                 ("child", _("My child under 18"))],
+        error_messages={"required": _("Select who you want to cover")})
+    union_kind = forms.ChoiceField(
+        label=_("For a spouse or partner: are you married or in a de-facto union?"),
+        widget=forms.RadioSelect, required=False,
+        choices=[("marriage", _("Married")),
+                 ("de_facto", _("De-facto union (unión de hecho)"))])
+    marriage_abroad = forms.ChoiceField(
+        label=_("For a marriage: was it celebrated in another country?"),
+        widget=forms.RadioSelect, required=False, choices=YES_NO)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("relationship") == "spouse":
+            if not data.get("union_kind"):
+                self.add_error("union_kind", _("Select married or de-facto union"))
+            elif data["union_kind"] == "marriage" and not data.get("marriage_abroad"):
+                self.add_error("marriage_abroad",
+                               _("Select yes if the marriage was celebrated abroad"))
+        else:
+            data["union_kind"], data["marriage_abroad"] = "marriage", "no"
+        if data.get("union_kind") == "de_facto":
+            data["marriage_abroad"] = "no"
+        return data
+
+    def situation(self) -> dict:
+        d = self.cleaned_data
+        return {"relationship": d["relationship"], "union_kind": d["union_kind"] or "marriage",
+                "marriage_abroad": d.get("marriage_abroad") == "yes"}
+
+
+class DependantDetailsForm(forms.Form):
+    given_names = forms.CharField(
+        label=_("Their given names"), max_length=120,
+        error_messages={"required": _("Enter their given names")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    family_names = forms.CharField(
+        label=_("Their family names"), max_length=120,
+        error_messages={"required": _("Enter their family names")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    date_of_birth = GovukDateField(
+        label=_("Their date of birth"), help_text=_("For example, 27 3 2015"),
+        widget=GovukDateInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter their date of birth")})
+    nationality = forms.ChoiceField(label=_("Their nationality"),
+                                    error_messages={"required": _("Select their nationality")})
+    id_type = forms.ChoiceField(label=_("Their identity document"),
+                                error_messages={"required": _("Select their identity "
+                                                              "document")})
+    id_number = forms.CharField(
+        label=_("Their identity document number"), max_length=20,
+        error_messages={"required": _("Enter their identity document number")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "class": "govuk-input--width-20"}))
+    inscription_reference = forms.CharField(
+        label=_("Registro Civil inscription reference"), max_length=60, required=False,
+        help_text=_("The reference of the inscription of your marriage at the Registro "
+                    "Civil."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def __init__(self, *args, country: str, needs_inscription: bool, **kwargs):
+        from django.utils.translation import get_language
+
+        from ventanilla.core.i18n import country_choices
+        from ventanilla.countries.registry import get_pack
+
+        super().__init__(*args, **kwargs)
+        pack = get_pack(country)
+        id_type = self.fields["id_type"]
+        nationality = self.fields["nationality"]
+        assert isinstance(id_type, forms.ChoiceField)
+        assert isinstance(nationality, forms.ChoiceField)
+        id_type.choices = [(t.code, t.label) for t in pack.id_types]
+        nationality.choices = [("", _("Select")), *country_choices(get_language() or "es")]
+        self.fields["nationality"].initial = pack.code
+        if not needs_inscription:
+            del self.fields["inscription_reference"]
+
+    def dependant(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("id_type", "id_number", "given_names",
+                                                  "family_names", "date_of_birth",
+                                                  "nationality")}

@@ -14,4 +14,9 @@ urlpatterns = [
     path("aportes/", views.contributions, name="contributions"),
     path("aportes/reportar-error/", views.contribution_error, name="contribution_error"),
     path("tramites/<str:reference>/", views.case_detail, name="case"),
+    path("dependientes/", views.dependants, name="dependants"),
+    path("dependientes/nueva/", views.dependant_new, name="dependant_new"),
+    path("dependientes/nueva/datos/", views.dependant_details, name="dependant_details"),
+    path("dependientes/solicitudes/<uuid:public_id>/", views.dependant_request,
+         name="dependant_request"),
 ]

@@ -191,3 +191,79 @@ def test_an_affiliate_session_never_opens_the_back_office(ana):
     assert client.get("/staff/entrar/").status_code == 200  # no redirect loop
     r = client.post("/staff/entrar/", {"username": "EC:cedula:1710034065", "password": CLAVE})
     assert r.status_code == 422
+
+
+# --- dependants (R-DEP-01, R-DEP-02) ----------------------------------------------------------
+
+@pytest.fixture
+def holder(make_affiliate):
+    return make_affiliate(affiliation_type="employee")
+
+
+def test_r_dep_01_the_affiliate_asks_coverage_for_a_child_and_follows_the_case(holder):
+    from ventanilla.dependants.models import DependantRequest
+
+    client = Client()
+    sign_in(client, holder)
+    r = client.post("/portal/dependientes/nueva/", {"relationship": "child"})
+    assert r.status_code == 302
+    details = r["Location"]
+    assert details.startswith("/portal/dependientes/nueva/datos/?")
+    r = client.post(details, {"given_names": "Mateo", "family_names": "Paz",
+                              "date_of_birth_day": "3", "date_of_birth_month": "4",
+                              "date_of_birth_year": "2016", "nationality": "EC",
+                              "id_type": "cedula", "id_number": "0926687856"})
+    request = DependantRequest.objects.get()
+    assert r["Location"] == f"/portal/dependientes/solicitudes/{request.public_id}/"
+    assert request.case.channel == "web" and request.holder_affiliation.person == holder
+    page = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert request.case.reference in page and "Mateo Paz" in page
+    assert request.case.reference in client.get("/portal/dependientes/").content.decode()
+
+
+def test_r_dep_01_a_child_18_or_older_is_refused_with_the_reason(holder):
+    client = Client()
+    sign_in(client, holder)
+    r = client.post("/portal/dependientes/nueva/datos/?relationship=child&union_kind=marriage"
+                    "&marriage_abroad=0",
+                    {"given_names": "Mateo", "family_names": "Paz", "date_of_birth_day": "3",
+                     "date_of_birth_month": "4", "date_of_birth_year": "2000",
+                     "nationality": "EC", "id_type": "cedula", "id_number": "0926687856"},
+                    HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 422 and "18th birthday" in r.content.decode()
+
+
+def test_r_dep_02_ecuador_spouse_married_abroad_gets_the_checklist_not_a_form(holder):
+    from ventanilla.dependants.models import DependantRequest
+
+    client = Client()
+    sign_in(client, holder)
+    r = client.post("/portal/dependientes/nueva/", {
+        "relationship": "spouse", "union_kind": "marriage", "marriage_abroad": "yes"},
+        HTTP_ACCEPT_LANGUAGE="en")
+    page = r.content.decode()
+    assert r.status_code == 200 and "This request is made in person" in page
+    assert "Registro Civil" in page and "apostil" in page.lower()
+    # and the details step refuses it too, even when reached directly
+    r = client.post("/portal/dependientes/nueva/datos/?relationship=spouse&union_kind=marriage"
+                    "&marriage_abroad=1",
+                    {"given_names": "Marie", "family_names": "Dupont", "date_of_birth_day": "3",
+                     "date_of_birth_month": "4", "date_of_birth_year": "1985",
+                     "nationality": "FR", "id_type": "passport", "id_number": "AB998877",
+                     "inscription_reference": "RC-2025-1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "This request is made in person" in r.content.decode()
+    assert not DependantRequest.objects.exists()
+
+
+def test_r_dep_01_another_affiliates_request_is_not_found(holder, make_affiliate):
+    from ventanilla.dependants.services import dependant_request_create
+
+    other = make_affiliate(id_number="0926687856", email="otro@example.com")
+    req = dependant_request_create(
+        holder_person=other, relationship="child", channel="web",
+        dependant={"id_type": "cedula", "id_number": "1713175071", "given_names": "Leo",
+                   "family_names": "Paz", "date_of_birth": date(2018, 1, 1),
+                   "nationality": "EC"})
+    client = Client()
+    sign_in(client, holder)
+    assert client.get(f"/portal/dependientes/solicitudes/{req.public_id}/").status_code == 404
