@@ -72,3 +72,50 @@ def test_clave_pages_are_accessible(new_page, a11y, language):
         assert page.locator(".govuk-error-summary").count() == 1
         a11y.check(page, f"[{language}] {label}, error state")
     a11y.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_affiliate_asks_coverage_for_a_child_and_sees_the_in_person_checklist(
+        new_page, a11y, make_affiliate, language):
+    from ventanilla.dependants.models import DependantRequest
+
+    make_affiliate(affiliation_type="employee")
+    page = new_page(language="en" if language == "en" else None)
+    page.goto("/portal/entrar/")
+    page.select_option("#id_document", "EC:cedula")
+    page.fill("#id_id_number", "1710034065")
+    page.fill("#id_password", CLAVE)
+    submit(page)
+
+    page.goto("/portal/dependientes/")
+    a11y.check(page, f"[{language}] dependants")
+    page.goto("/portal/dependientes/nueva/")
+    submit(page)
+    a11y.check(page, f"[{language}] dependant: who, error state")
+    page.check("input[name=relationship][value=spouse]")
+    page.check("input[name=union_kind][value=marriage]")
+    page.check("input[name=marriage_abroad][value=yes]")
+    submit(page)
+    assert page.locator("main ul.govuk-list--bullet li").count() >= 3
+    a11y.check(page, f"[{language}] dependant: in person only")
+
+    page.goto("/portal/dependientes/nueva/")
+    page.check("input[name=relationship][value=child]")
+    submit(page)
+    assert path_of(page) == "/portal/dependientes/nueva/datos/"
+    a11y.check(page, f"[{language}] dependant: details")
+    submit(page)
+    a11y.check(page, f"[{language}] dependant: details, error state")
+    page.fill("#id_given_names", "Mateo")
+    page.fill("#id_family_names", "Paz")
+    page.fill("input[name=date_of_birth_day]", "3")
+    page.fill("input[name=date_of_birth_month]", "4")
+    page.fill("input[name=date_of_birth_year]", "2016")
+    page.select_option("#id_nationality", "EC")
+    page.select_option("#id_id_type", "cedula")
+    page.fill("#id_id_number", "0926687856")
+    submit(page)
+    request = DependantRequest.objects.get()
+    assert path_of(page) == f"/portal/dependientes/solicitudes/{request.public_id}/"
+    a11y.check(page, f"[{language}] dependant: request")
+    a11y.assert_clean()

@@ -27,6 +27,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "dependants.add_dependantrequest",
         "dependants.review_dependantrequest",
         "dependants.view_dependantrequest",
+        "scheduling.view_booking",
+        "scheduling.add_booking",
+        "scheduling.change_booking",
     ],
     Role.REVIEWER: [
         "registration.review_application",
@@ -63,6 +66,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "dependants.add_dependantrequest",
         "dependants.review_dependantrequest",
         "dependants.view_dependantrequest",
+        "scheduling.view_booking",
+        "scheduling.add_booking",
+        "scheduling.change_booking",
+        "scheduling.add_schedule",
+        "scheduling.change_schedule",
+        "scheduling.view_schedule",
+        "scheduling.add_scheduleexception",
+        "scheduling.change_scheduleexception",
+        "scheduling.view_scheduleexception",
+        "scheduling.add_service",
+        "scheduling.change_service",
+        "scheduling.view_service",
     ],
 }
 

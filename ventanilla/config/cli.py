@@ -36,6 +36,8 @@ def serve(argv: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=1)
     if not args.no_demo:
         call_command("loaddemo")
+    # keep bookable slots 28 days ahead (in production: run `slots_generate` daily)
+    call_command("slots_generate", verbosity=0)
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "ventanilla.config.cli", "worker"])

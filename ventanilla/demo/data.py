@@ -97,6 +97,9 @@ def load() -> bool:
             first_name=first, last_name=last, superuser=role == Role.ADMINISTRATOR)
     for row in APPLICANTS:
         _applicant(row, reviewer=users[f"revisor.{row[0].lower()}"])
+    from ventanilla.scheduling.demo import demo_visiting_hours
+
+    demo_visiting_hours()
     affiliates.load(agent_for=lambda country: users[f"agente.{country.lower()}"],
                     admin=users["admin"], password=DEMO_PASSWORD)
     Counter.objects.create(name="demo-loaded", value=1)

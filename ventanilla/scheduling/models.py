@@ -1,9 +1,28 @@
-"""Centres. Slots, schedules and bookings join them in later issues (R-REG-07, R-APT-*)."""
+"""Centres, the services they offer, visiting hours, slots and bookings (R-REG-07, R-APT-*).
 
+Schedule → Slot → Booking. A schedule says when a centre offers a service; slots are
+generated from schedules ahead of time (``services.slots_generate``); a booking holds one
+place of a slot. The database defends the invariants: a slot never holds more bookings
+than places, a person never holds the same slot twice.
+
+Medical appointments extend this with an optional provider: a nullable ``doctor`` on
+``Schedule`` and ``Slot``. The slot's unique key then splits in two partial constraints,
+(centre, service, starts_at) where doctor is NULL and (centre, service, doctor, starts_at)
+where it is not, so office slots keep their key on every database; ``rules.ScheduleSpec``
+and ``SlotSpec`` gain a ``doctor_id`` and generation keys on it too.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.channels import Channel
 from ventanilla.core.models import BaseModel
+
+from . import catalogue
 
 
 class Centre(BaseModel):
@@ -32,3 +51,211 @@ class Centre(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Service(BaseModel):
+    """Something a person books: an office procedure or a medical specialty."""
+
+    class Kind(models.TextChoices):
+        OFFICE = catalogue.OFFICE, _("Office visit")
+        MEDICAL = catalogue.MEDICAL, _("Medical appointment")
+
+    country = models.CharField(_("country"), max_length=2)
+    code = models.SlugField(_("code"), max_length=48)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(
+        _("custom name"), max_length=120, blank=True,
+        help_text=_("Leave empty to use the translated name of a known service."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["country", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="service_unique_code"),
+        ]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The custom name, else the catalogue's translated name, else the code."""
+        if self.name:
+            return self.name
+        known = catalogue.known_service(self.code)
+        return str(known.label) if known else self.code
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Schedule(BaseModel):
+    """A centre offers a service on a weekday between two local times, in slots."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="schedules",
+                               verbose_name=_("centre"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="schedules",
+                                verbose_name=_("service"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"), help_text=_("Local time of the centre."))
+    end_time = models.TimeField(_("until"), help_text=_("Local time of the centre."))
+    slot_minutes = models.PositiveSmallIntegerField(_("minutes per slot"), default=20)
+    capacity = models.PositiveSmallIntegerField(
+        _("people per slot"), default=1,
+        help_text=_("More than one when several agents serve the same counter."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["centre", "service", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")),
+                                   name="schedule_ends_after_it_starts"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5, slot_minutes__lte=480),
+                                   name="schedule_slot_minutes_in_range"),
+            models.CheckConstraint(condition=Q(capacity__gte=1),
+                                   name="schedule_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_until=None) | Q(valid_until__gte=F("valid_from")),
+                name="schedule_valid_until_after_from"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="schedule_weekday_valid"),
+        ]
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+
+    def __str__(self) -> str:
+        return (f"{self.centre} · {self.service.label} · {self.get_weekday_display()} "
+                f"{self.start_time:%H:%M}–{self.end_time:%H:%M}")
+
+
+class ScheduleException(BaseModel):
+    """Days a centre (or one of its services) is closed: works, strikes, staff leave."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="closures",
+                               verbose_name=_("centre"))
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="closures",
+        verbose_name=_("service"), help_text=_("Leave empty to close the whole centre."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")),
+                                   name="schedule_exception_ends_after_it_starts"),
+        ]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.starts_on}–{self.ends_on}: {self.reason}"
+
+
+class Slot(BaseModel):
+    """A bookable time of one service at one centre, with ``capacity`` places."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="slots",
+                               verbose_name=_("centre"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="slots",
+                                verbose_name=_("service"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    booked_count = models.PositiveSmallIntegerField(_("places taken"), default=0)
+    # Closed when its day became a closure or its schedule ended; bookings already made stay.
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "service", "starts_at"],
+                                    name="slot_unique_time"),
+            models.CheckConstraint(condition=Q(booked_count__gte=0),
+                                   name="slot_booked_count_not_negative"),
+            models.CheckConstraint(condition=Q(booked_count__lte=F("capacity")),
+                                   name="slot_never_over_capacity"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="slot_capacity_positive"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
+                                   name="slot_ends_after_it_starts"),
+        ]
+        indexes = [models.Index(fields=["service", "starts_at"], name="slot_service_time")]
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+
+    def __str__(self) -> str:
+        return f"{self.centre} · {self.service.label} · {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked_count, 0)
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+class Booking(BaseModel):
+    """One place of a slot, booked by ``person`` for themself or one of their dependants."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings",
+                             verbose_name=_("slot"))
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="bookings_made", verbose_name=_("booked by"))
+    booked_for = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                                   related_name="bookings", verbose_name=_("for"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices,
+                              default=BookingStatus.BOOKED)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("staff member"))
+    # NULL when the client sent none: NULLs never collide in the per-person unique key.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="bookings", verbose_name=_("case"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["booked_for", "slot"],
+                                    condition=Q(status="booked"),
+                                    name="booking_one_active_per_person_and_slot"),
+            models.UniqueConstraint(fields=["person", "idempotency_key"],
+                                    condition=Q(idempotency_key__isnull=False),
+                                    name="booking_idempotency_key_per_person"),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at=None)),
+                name="booking_cancelled_has_time"),
+        ]
+        indexes = [models.Index(fields=["booked_for", "status"], name="booking_for_status")]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.status}"
+
+    @property
+    def subject_ref(self) -> str:
+        return self.booked_for.subject_ref

@@ -1,0 +1,174 @@
+"""Slots (public) and an affiliate's visits (R-REG-07, R-APT-03, R-APT-04, R-APT-09).
+
+An affiliate sees and changes only the visits they booked or that are for them; any other
+visit answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Status
+
+from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
+from ventanilla.core.channels import Channel
+from ventanilla.core.errors import NotFound, ValidationFailed
+from ventanilla.countries.registry import get_pack
+
+from .. import rules, selectors, services
+from ..errors import BookedForRefused
+from ..models import Booking, BookingStatus, Centre, Service, Slot
+from .schemas import RescheduleIn, SlotOut, VisitIn, VisitOut
+
+slots_router = Router(tags=["slots"])
+visits_router = Router(tags=["visits"])
+
+MAX_RANGE_DAYS = 92
+MAX_LIMIT = 200
+
+
+def _centre_out(centre: Centre) -> dict:
+    return {"id": centre.public_id, "code": centre.code, "name": centre.name,
+            "address": centre.address}
+
+
+def _service_out(service: Service) -> dict:
+    return {"code": service.code, "kind": service.kind, "name": service.label}
+
+
+def slot_out(slot: Slot) -> dict:
+    tz = get_pack(slot.centre.country).tz
+    return {"id": slot.public_id, "starts_at": slot.starts_at.astimezone(tz),
+            "ends_at": slot.ends_at.astimezone(tz), "centre": _centre_out(slot.centre),
+            "service": _service_out(slot.service), "free": slot.free}
+
+
+def visit_out(booking: Booking, *, now: datetime | None = None) -> dict:
+    slot = booking.slot
+    pack = get_pack(slot.centre.country)
+    until = rules.change_deadline(slot.starts_at, notice_hours=pack.cancel_notice_hours)
+    return {
+        "id": booking.public_id, "status": booking.status,
+        "status_label": str(BookingStatus(booking.status).label),
+        "starts_at": slot.starts_at.astimezone(pack.tz),
+        "ends_at": slot.ends_at.astimezone(pack.tz),
+        "centre": _centre_out(slot.centre), "service": _service_out(slot.service),
+        "booked_for": {"id": booking.booked_for.public_id,
+                       "full_name": booking.booked_for.full_name},
+        "purpose": booking.purpose, "channel": booking.channel,
+        "case_reference": booking.case.reference if booking.case is not None else None,
+        "change_until": until.astimezone(pack.tz),
+        "can_change": booking.status == BookingStatus.BOOKED
+        and (now or timezone.now()) <= until,
+        "created_at": booking.created_at,
+    }
+
+
+def _range(pack_tz, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    start = date_from or timezone.now().astimezone(pack_tz).date()
+    end = date_to or start + timedelta(days=28)
+    if end < start:
+        raise ValidationFailed(_("The end date must be on or after the start date."),
+                               field="date_to")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise ValidationFailed(_("Ask for at most %(days)d days at a time.")
+                               % {"days": MAX_RANGE_DAYS}, field="date_to")
+    return start, end
+
+
+@slots_router.get("", response=list[SlotOut], auth=None)
+def slots_list(request, country: str, service: str | None = None, centre: UUID | None = None,
+               date_from: date | None = None, date_to: date | None = None, limit: int = 50):
+    """Free times, earliest first. Dates are local to the country and both included
+    (default: the next 28 days). ``service`` is a service code (``document_submission``)."""
+    pack = get_pack(country)
+    place = None
+    if centre is not None:
+        place = selectors.centre_get(centre)
+        if place is None or place.country != pack.code:
+            raise NotFound(_("There is no such centre."), field="centre")
+    start, end = _range(pack.tz, date_from, date_to)
+    qs = selectors.slots_free(country=pack.code, service=service, centre=place,
+                              date_from=start, date_to=end)
+    return [slot_out(s) for s in qs[:min(max(limit, 1), MAX_LIMIT)]]
+
+
+@slots_router.get("/dates", response=list[date], auth=None)
+def slot_dates(request, country: str, service: str | None = None, centre: UUID | None = None,
+               date_from: date | None = None, date_to: date | None = None):
+    """Local dates that still have a free time (for a date picker)."""
+    pack = get_pack(country)
+    place = None
+    if centre is not None:
+        place = selectors.centre_get(centre)
+        if place is None or place.country != pack.code:
+            raise NotFound(_("There is no such centre."), field="centre")
+    start, end = _range(pack.tz, date_from, date_to)
+    return selectors.slot_dates_free(country=pack.code, service=service, centre=place,
+                                     date_from=start, date_to=end, limit=MAX_RANGE_DAYS + 1)
+
+
+def _channel(request) -> Channel:
+    return Channel.API if request.headers.get("Authorization") else Channel.WEB
+
+
+def _own_visit(request, visit_id: UUID) -> Booking:
+    booking = selectors.booking_get_for(person_of(request), visit_id)
+    if booking is None:
+        raise NotFound(_("There is no such visit."), field="visit")
+    return booking
+
+
+@visits_router.get("", response=list[VisitOut], auth=AFFILIATE_AUTH)
+def visits_list(request, active: bool = False):
+    """The visits the affiliate booked (for themself or a dependant) and those for them."""
+    return [visit_out(b) for b in selectors.bookings_of(person_of(request),
+                                                        active_only=active)]
+
+
+@visits_router.get("/{visit_id}", response=VisitOut, auth=AFFILIATE_AUTH)
+def visit_get(request, visit_id: UUID):
+    return visit_out(_own_visit(request, visit_id))
+
+
+@visits_router.post("", response={201: VisitOut}, auth=AFFILIATE_AUTH)
+def visit_book(request, payload: VisitIn):
+    """Book a time for yourself or a dependant. Send an ``Idempotency-Key`` header to retry
+    safely: the same key returns the first booking."""
+    person = person_of(request)
+    slot = selectors.slot_get(payload.slot)
+    if slot is None:
+        raise NotFound(_("There is no such time. Choose another one."), field="slot")
+    booked_for = person
+    if payload.booked_for is not None:
+        booked_for = (selectors.people_bookable_by(person)
+                      .filter(public_id=payload.booked_for).first())
+        if booked_for is None:
+            raise BookedForRefused(field="booked_for")
+    booking = services.booking_create(
+        slot=slot, person=person, booked_for=booked_for, channel=_channel(request),
+        idempotency_key=request.headers.get("Idempotency-Key"), purpose=payload.purpose)
+    return Status(201, visit_out(selectors.booking_get_for(person, booking.public_id) or booking))
+
+
+@visits_router.post("/{visit_id}/cancel", response=VisitOut, auth=AFFILIATE_AUTH)
+def visit_cancel(request, visit_id: UUID):
+    person = person_of(request)
+    booking = _own_visit(request, visit_id)
+    services.booking_cancel(booking=booking, channel=_channel(request), by_person=person)
+    return visit_out(_own_visit(request, visit_id))
+
+
+@visits_router.post("/{visit_id}/reschedule", response=VisitOut, auth=AFFILIATE_AUTH)
+def visit_reschedule(request, visit_id: UUID, payload: RescheduleIn):
+    person = person_of(request)
+    booking = _own_visit(request, visit_id)
+    slot = selectors.slot_get(payload.slot)
+    if slot is None:
+        raise NotFound(_("There is no such time. Choose another one."), field="slot")
+    services.booking_reschedule(booking=booking, new_slot=slot, channel=_channel(request),
+                                by_person=person)
+    return visit_out(_own_visit(request, visit_id))

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class CentreOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    address: str
+
+
+class ServiceOut(Schema):
+    code: str
+    kind: str
+    name: str
+
+
+class SlotOut(Schema):
+    id: UUID
+    starts_at: datetime      # local time of the centre, with its UTC offset
+    ends_at: datetime
+    centre: CentreOut
+    service: ServiceOut
+    free: int
+
+
+class PersonRef(Schema):
+    id: UUID
+    full_name: str
+
+
+class VisitOut(Schema):
+    id: UUID
+    status: str
+    status_label: str
+    starts_at: datetime
+    ends_at: datetime
+    centre: CentreOut
+    service: ServiceOut
+    booked_for: PersonRef
+    purpose: str
+    channel: str
+    case_reference: str | None
+    change_until: datetime   # last moment to cancel or reschedule (R-APT-04, R-APT-13)
+    can_change: bool
+    created_at: datetime
+
+
+class VisitIn(Schema):
+    slot: UUID
+    booked_for: UUID | None = None
+    purpose: str = Field("", max_length=300)
+
+
+class RescheduleIn(Schema):
+    slot: UUID

@@ -1,0 +1,125 @@
+"""Reads of the slot engine: free slots, dates with free places, a person's bookings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ventanilla.countries.registry import get_pack
+
+from .models import Booking, BookingStatus, Centre, Service, Slot
+
+
+def _tz(country: str | None, centre: Centre | None) -> tzinfo:
+    code = centre.country if centre is not None else country
+    return get_pack(code).tz if code else UTC
+
+
+def _day_start(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def slots_free(*, country: str | None = None, service: Service | str | None = None,
+               centre: Centre | None = None, date_from: date | None = None,
+               date_to: date | None = None, now: datetime | None = None) -> QuerySet[Slot]:
+    """Open future slots with a free place, earliest first. Dates are local to the country
+    of the centre (or ``country``) and both included. ``service`` is a row or a code."""
+    now = now or timezone.now()
+    tz = _tz(country, centre)
+    qs = (Slot.objects.select_related("centre", "service")
+          .filter(is_open=True, centre__is_active=True, service__is_active=True,
+                  booked_count__lt=F("capacity"), starts_at__gt=now))
+    if country:
+        qs = qs.filter(centre__country=country.upper())
+    if centre is not None:
+        qs = qs.filter(centre=centre)
+    if isinstance(service, Service):
+        qs = qs.filter(service=service)
+    elif service:
+        qs = qs.filter(service__code=service)
+    if date_from is not None:
+        qs = qs.filter(starts_at__gte=_day_start(date_from, tz))
+    if date_to is not None:
+        qs = qs.filter(starts_at__lt=_day_start(date_to + timedelta(days=1), tz))
+    return qs.order_by("starts_at", "centre__name", "pk")
+
+
+def slot_dates_free(*, country: str | None = None, service: Service | str | None = None,
+                    centre: Centre | None = None, date_from: date | None = None,
+                    date_to: date | None = None, limit: int = 10,
+                    now: datetime | None = None) -> list[date]:
+    """The next local dates that still have a free place (for a date picker)."""
+    tz = _tz(country, centre)
+    qs = slots_free(country=country, service=service, centre=centre, date_from=date_from,
+                    date_to=date_to, now=now)
+    days = (qs.order_by().annotate(day=TruncDate("starts_at", tzinfo=tz))
+            .values_list("day", flat=True).distinct().order_by("day"))
+    return list(days[:limit])
+
+
+def slot_get(public_id: UUID | str) -> Slot | None:
+    try:
+        return Slot.objects.select_related("centre", "service").get(public_id=public_id)
+    except (Slot.DoesNotExist, ValueError, TypeError, ValidationError):
+        return None
+
+
+def service_get(*, country: str, code: str) -> Service | None:
+    return Service.objects.filter(country=country.upper(), code=code).first()
+
+
+def centre_get(public_id: UUID | str) -> Centre | None:
+    try:
+        return Centre.objects.get(public_id=public_id)
+    except (Centre.DoesNotExist, ValueError, TypeError, ValidationError):
+        return None
+
+
+def _dependant_people(person, *, on: date | None = None):
+    """People whose open affiliation hangs from ``person``'s open affiliation (R-DEP-01)."""
+    from ventanilla.affiliation.models import Affiliation
+    from ventanilla.people.models import Person
+
+    on = on or timezone.localdate()
+    rows = Affiliation.objects.filter(
+        holder__person=person, holder__ends_on=None, starts_on__lte=on,
+    ).filter(Q(ends_on=None) | Q(ends_on__gte=on))
+    return Person.objects.filter(pk__in=rows.values("person_id"))
+
+
+def people_bookable_by(person, *, on: date | None = None):
+    """The people ``person`` may book for: themself and their dependants."""
+    from ventanilla.people.models import Person
+
+    return Person.objects.filter(Q(pk=person.pk) | Q(pk__in=_dependant_people(person, on=on)))
+
+
+def may_book_for(person, booked_for, *, on: date | None = None) -> bool:
+    """A person books for themself or for one of their dependants."""
+    if booked_for.pk == person.pk:
+        return True
+    return _dependant_people(person, on=on).filter(pk=booked_for.pk).exists()
+
+
+def bookings_of(person, *, active_only: bool = False) -> QuerySet[Booking]:
+    """Bookings a person made (for themself or dependants) and those made for them,
+    earliest visit first."""
+    qs = (Booking.objects.select_related("slot__centre", "slot__service", "booked_for",
+                                         "person", "case")
+          .filter(Q(person=person) | Q(booked_for=person)))
+    if active_only:
+        qs = qs.filter(status=BookingStatus.BOOKED)
+    return qs.order_by("slot__starts_at", "pk")
+
+
+def booking_get_for(person, public_id: UUID | str) -> Booking | None:
+    """A booking by public id, only when ``person`` made it or it is for them."""
+    try:
+        return bookings_of(person).get(public_id=public_id)
+    except (Booking.DoesNotExist, ValueError, TypeError, ValidationError):
+        return None

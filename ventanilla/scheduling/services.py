@@ -1,0 +1,389 @@
+"""Writes of the slot engine: slot generation and bookings (R-REG-07, R-APT-04, R-APT-10).
+
+Every channel (portal, API, call centre, WhatsApp, counter) books through these functions.
+A booking takes a row lock on the slot and increments its counter with ``F()`` in the same
+transaction, and the database refuses a counter above the slot's places, so no place is
+ever given twice (R-APT-10). The people concerned are locked first, so one person cannot
+take two visits at the same time through two channels at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.accounts.blocks import account_check_not_blocked
+from ventanilla.accounts.roles import serves_country
+from ventanilla.core.audit import audit_record
+from ventanilla.core.channels import Channel
+from ventanilla.core.errors import NotFound, PermissionDenied, ValidationFailed
+from ventanilla.core.text import clean_text
+from ventanilla.countries.registry import get_pack
+
+from . import rules, selectors
+from .eligibility import eligibility_for
+from .errors import (
+    AlreadyBooked,
+    BookedForRefused,
+    BookingNotActive,
+    CancelTooLate,
+    IdempotencyKeyReused,
+    SlotTaken,
+    SlotUnavailable,
+)
+from .models import Booking, BookingStatus, Centre, Schedule, ScheduleException, Service, Slot
+
+IDEMPOTENCY_KEY_MAX = 64
+
+
+# --- slot generation ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlotsGenerated:
+    created: int
+    closed: int      # open slots whose time is no longer offered (closure, schedule ended)
+    reopened: int
+
+
+def slots_generate(*, centre: Centre, service: Service | None = None, date_from: date,
+                   date_to: date, now: datetime | None = None) -> SlotsGenerated:
+    """Bring the centre's future slots between two local dates (both included) in line with
+    its schedules, holidays and closures. Idempotent: running it twice gives the same slots.
+
+    Missing slots are created; open slots that are no longer offered (a closure added, a
+    schedule ended) are closed, keeping the bookings they hold; closed slots offered again
+    are reopened. A slot's places are not changed once created.
+    """
+    now = now or timezone.now()
+    if not centre.is_active or date_to < date_from:
+        return SlotsGenerated(0, 0, 0)
+    pack = get_pack(centre.country)
+    schedules = Schedule.objects.filter(centre=centre, is_active=True, service__is_active=True,
+                                        service__country=centre.country)
+    exceptions = ScheduleException.objects.filter(centre=centre, starts_on__lte=date_to,
+                                                  ends_on__gte=date_from)
+    slots = Slot.objects.filter(centre=centre)
+    if service is not None:
+        schedules = schedules.filter(service=service)
+        slots = slots.filter(service=service)
+    holidays: set[date] = set()
+    for year in range(date_from.year, date_to.year + 1):
+        holidays.update(pack.holidays(year))
+    specs = rules.slot_specs(
+        schedules=[rules.ScheduleSpec(
+            service_id=s.service_id, weekday=s.weekday, start_time=s.start_time,
+            end_time=s.end_time, slot_minutes=s.slot_minutes, capacity=s.capacity,
+            valid_from=s.valid_from, valid_until=s.valid_until) for s in schedules],
+        date_from=date_from, date_to=date_to, tz=pack.tz, holidays=holidays,
+        closures=[rules.Closure(e.starts_on, e.ends_on, e.service_id) for e in exceptions])
+    wanted = {(s.service_id, s.starts_at): s for s in specs if s.starts_at > now}
+    lower = max(now, datetime.combine(date_from, time.min, tzinfo=pack.tz))
+    upper = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=pack.tz)
+    existing = {
+        (service_id, starts_at): (pk, is_open)
+        for pk, service_id, starts_at, is_open in slots.filter(
+            starts_at__gt=lower, starts_at__lt=upper,
+        ).values_list("pk", "service_id", "starts_at", "is_open")
+    }
+    missing = [Slot(centre=centre, service_id=s.service_id, starts_at=s.starts_at,
+                    ends_at=s.ends_at, capacity=s.capacity)
+               for key, s in wanted.items() if key not in existing]
+    to_close = [pk for key, (pk, is_open) in existing.items() if is_open and key not in wanted]
+    to_reopen = [pk for key, (pk, is_open) in existing.items() if not is_open and key in wanted]
+    with transaction.atomic():
+        # a concurrent run may insert the same slot: the unique key makes that a no-op
+        Slot.objects.bulk_create(missing, ignore_conflicts=True, batch_size=500)
+        if to_close:
+            Slot.objects.filter(pk__in=to_close).update(is_open=False, updated_at=now)
+        if to_reopen:
+            Slot.objects.filter(pk__in=to_reopen).update(is_open=True, updated_at=now)
+    return SlotsGenerated(len(missing), len(to_close), len(to_reopen))
+
+
+def slots_generate_ahead(*, days: int = 28, country: str | None = None,
+                         centre_code: str | None = None,
+                         now: datetime | None = None) -> SlotsGenerated:
+    """``slots_generate`` for every active centre from today (local) to ``days`` ahead."""
+    now = now or timezone.now()
+    centres = Centre.objects.filter(is_active=True)
+    if country:
+        centres = centres.filter(country=country.upper())
+    if centre_code:
+        centres = centres.filter(code=centre_code)
+    created = closed = reopened = 0
+    for centre in centres:
+        today = now.astimezone(get_pack(centre.country).tz).date()
+        result = slots_generate(centre=centre, date_from=today,
+                                date_to=today + timedelta(days=days), now=now)
+        created += result.created
+        closed += result.closed
+        reopened += result.reopened
+    return SlotsGenerated(created, closed, reopened)
+
+
+# --- bookings ----------------------------------------------------------------------------
+
+Eligibility = Callable[..., None]
+
+
+def _check_staff(actor, *, perm: str, country: str) -> bool:
+    """True when a staff member acts (and may); False when the person acts themself."""
+    if actor is None:
+        return False
+    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_staff", False)
+            and actor.has_perm(perm) and serves_country(actor, country)):
+        raise PermissionDenied()
+    return True
+
+
+def _clean_key(key: str | None) -> str | None:
+    if key is None or not key.strip():
+        return None
+    key = key.strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationFailed(_("The Idempotency-Key must be at most %(max)d printable "
+                                 "characters.") % {"max": IDEMPOTENCY_KEY_MAX},
+                               field="idempotency_key")
+    return key
+
+
+def _replay(existing: Booking, *, slot: Slot, booked_for) -> Booking:
+    if existing.slot_id != slot.pk or existing.booked_for_id != booked_for.pk:
+        raise IdempotencyKeyReused(field="idempotency_key")
+    return existing
+
+
+def _lock_people(*people) -> None:
+    from ventanilla.people.models import Person
+
+    pks = sorted({p.pk for p in people})
+    # NO KEY: serialises bookings of these people without blocking rows that merely
+    # reference them (foreign-key checks take KEY SHARE locks).
+    list(Person.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk"))
+
+
+def _lock_slot(pk: int) -> Slot:
+    return (Slot.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("centre", "service").get(pk=pk))
+
+
+def _local_date(slot: Slot) -> date:
+    return slot.starts_at.astimezone(get_pack(slot.centre.country).tz).date()
+
+
+def _ensure_bookable(slot: Slot, *, now: datetime) -> None:
+    if slot.starts_at <= now:
+        raise SlotUnavailable(_("This time has already passed. Choose a later time."),
+                              field="slot")
+    if not (slot.is_open and slot.centre.is_active and slot.service.is_active):
+        raise SlotUnavailable(field="slot")
+
+
+def _ensure_free_at_that_time(slot: Slot, booked_for, *, exclude: Booking | None = None
+                              ) -> None:
+    clash = Booking.objects.filter(booked_for=booked_for, status=BookingStatus.BOOKED,
+                                   slot__starts_at__lt=slot.ends_at,
+                                   slot__ends_at__gt=slot.starts_at)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise AlreadyBooked(field="slot")
+
+
+def _check_eligibility(slot: Slot, booked_for, eligibility: Eligibility | None) -> None:
+    check = eligibility or eligibility_for(slot.service.kind)
+    if check is not None:
+        check(booked_for=booked_for, slot=slot, on=_local_date(slot))
+
+
+def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | str,
+                   actor=None, idempotency_key: str | None = None, case=None,
+                   purpose: str = "", eligibility: Eligibility | None = None,
+                   now: datetime | None = None) -> Booking:
+    """Book one place of ``slot`` for ``booked_for`` (``person`` or one of their dependants).
+
+    ``actor`` is the staff member booking on the person's behalf (call centre, counter), who
+    needs ``scheduling.add_booking`` and is audited; without an actor the person books
+    themself, which a blocked web account may not (R-APT-05). The same ``idempotency_key``
+    from the same person returns the first booking. ``eligibility`` overrides the check
+    registered for the service's kind (none for office visits).
+    """
+    now = now or timezone.now()
+    booked_for = booked_for or person
+    slot = Slot.objects.select_related("centre", "service").get(pk=slot.pk)
+    staff = _check_staff(actor, perm="scheduling.add_booking", country=slot.centre.country)
+    if not staff:
+        account_check_not_blocked(person)
+    key = _clean_key(idempotency_key)
+    if key is not None:
+        existing = Booking.objects.filter(person=person, idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, slot=slot, booked_for=booked_for)
+    if person.country != slot.centre.country:
+        raise SlotUnavailable(_("This centre belongs to another health system."), field="slot")
+    if not selectors.may_book_for(person, booked_for, on=_local_date(slot)):
+        raise BookedForRefused(field="booked_for")
+    if case is not None and case.person_id not in (person.pk, booked_for.pk):
+        raise ValidationFailed(_("This case belongs to someone else."), field="case")
+    _check_eligibility(slot, booked_for, eligibility)
+    purpose = clean_text(purpose, max_length=300)
+    try:
+        with transaction.atomic():
+            _lock_people(person, booked_for)
+            if key is not None:
+                existing = Booking.objects.filter(person=person, idempotency_key=key).first()
+                if existing is not None:
+                    return _replay(existing, slot=slot, booked_for=booked_for)
+            locked = _lock_slot(slot.pk)
+            _ensure_bookable(locked, now=now)
+            _ensure_free_at_that_time(locked, booked_for)
+            if locked.booked_count >= locked.capacity:
+                raise SlotTaken(field="slot")
+            Slot.objects.filter(pk=locked.pk).update(booked_count=F("booked_count") + 1,
+                                                     updated_at=now)
+            booking = Booking.objects.create(
+                slot=locked, person=person, booked_for=booked_for, channel=channel,
+                booked_by=actor if staff else None, idempotency_key=key, purpose=purpose,
+                case=case)
+            if staff:
+                audit_record(actor=actor, action="booking.create", obj=booking,
+                             subject_ref=booked_for.subject_ref, channel=str(channel),
+                             details={"slot": str(locked.public_id),
+                                      "starts_at": locked.starts_at.isoformat(),
+                                      "for": booked_for.subject_ref})
+    except IntegrityError as exc:
+        # Only a bug or a race the locks did not cover reaches here; the database refused.
+        if key is not None:
+            existing = Booking.objects.filter(person=person, idempotency_key=key).first()
+            if existing is not None:
+                return _replay(existing, slot=slot, booked_for=booked_for)
+        raise SlotTaken(field="slot") from exc
+    locked.booked_count += 1
+    return booking
+
+
+def _acting_on(booking: Booking, *, actor, by_person, perm: str) -> bool:
+    """Check who may change ``booking``; True when staff act. An affiliate asking about a
+    booking that is not theirs gets NotFound, as if it did not exist."""
+    country = Slot.objects.values_list("centre__country", flat=True).get(pk=booking.slot_id)
+    staff = _check_staff(actor, perm=perm, country=country)
+    if by_person is not None and by_person.pk not in (booking.person_id, booking.booked_for_id):
+        raise NotFound(field="booking")
+    return staff
+
+
+def _ensure_in_window(slot: Slot, *, now: datetime) -> None:
+    hours = get_pack(slot.centre.country).cancel_notice_hours
+    if not rules.may_change(starts_at=slot.starts_at, now=now, notice_hours=hours):
+        raise CancelTooLate(
+            _("Visits can be cancelled or changed only up to %(hours)d hours before they "
+              "start.") % {"hours": hours}, field="booking")
+
+
+def booking_cancel(*, booking: Booking, channel: Channel | str, actor=None, by_person=None,
+                   now: datetime | None = None) -> Booking:
+    """Cancel a booking and free its place at once. Refused inside the country's notice
+    window (R-APT-04: 12 hours by default, R-APT-13: 24 in Peru). ``by_person`` is the
+    affiliate acting (the one who booked or the one it is for); ``actor`` staff with
+    ``scheduling.change_booking`` (audited). Cancelling a cancelled booking changes nothing.
+    """
+    now = now or timezone.now()
+    staff = _acting_on(booking, actor=actor, by_person=by_person,
+                       perm="scheduling.change_booking")
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == BookingStatus.CANCELLED:
+            return locked
+        if locked.status != BookingStatus.BOOKED:
+            raise BookingNotActive(field="booking")
+        slot = Slot.objects.select_related("centre", "service").get(pk=locked.slot_id)
+        _ensure_in_window(slot, now=now)
+        Slot.objects.filter(pk=slot.pk).update(booked_count=F("booked_count") - 1,
+                                               updated_at=now)
+        locked.status = BookingStatus.CANCELLED
+        locked.cancelled_at = now
+        locked.cancelled_by = actor if staff else None
+        locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        if staff:
+            audit_record(actor=actor, action="booking.cancel", obj=locked,
+                         subject_ref=locked.booked_for.subject_ref, channel=str(channel),
+                         details={"slot": str(slot.public_id),
+                                  "starts_at": slot.starts_at.isoformat()})
+    return locked
+
+
+def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | str,
+                       actor=None, by_person=None, eligibility: Eligibility | None = None,
+                       now: datetime | None = None) -> Booking:
+    """Move a booking to another time of the same service, atomically: the new place is
+    taken and the old one freed together, or nothing changes. Same notice window as
+    cancelling (R-APT-04, R-APT-13). The booking keeps its public id."""
+    now = now or timezone.now()
+    staff = _acting_on(booking, actor=actor, by_person=by_person,
+                       perm="scheduling.change_booking")
+    if not staff:
+        account_check_not_blocked(by_person or booking.person)
+    new_slot = Slot.objects.select_related("centre", "service").get(pk=new_slot.pk)
+    old_service, old_country = Slot.objects.values_list(
+        "service_id", "centre__country").get(pk=booking.slot_id)
+    if new_slot.service_id != old_service or new_slot.centre.country != old_country:
+        raise SlotUnavailable(_("Choose a time of the same service."), field="slot")
+    _check_eligibility(new_slot, booking.booked_for, eligibility)
+    with transaction.atomic():
+        _lock_people(booking.booked_for)
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status != BookingStatus.BOOKED:
+            raise BookingNotActive(field="booking")
+        if locked.slot_id == new_slot.pk:
+            return locked
+        slots = {s.pk: s for s in Slot.objects.select_for_update(of=("self",), no_key=True)
+                 .select_related("centre", "service")
+                 .filter(pk__in=[locked.slot_id, new_slot.pk]).order_by("pk")}
+        old, new = slots[locked.slot_id], slots[new_slot.pk]
+        _ensure_in_window(old, now=now)
+        _ensure_bookable(new, now=now)
+        _ensure_free_at_that_time(new, locked.booked_for, exclude=locked)
+        if new.booked_count >= new.capacity:
+            raise SlotTaken(field="slot")
+        Slot.objects.filter(pk=old.pk).update(booked_count=F("booked_count") - 1,
+                                              updated_at=now)
+        Slot.objects.filter(pk=new.pk).update(booked_count=F("booked_count") + 1,
+                                              updated_at=now)
+        locked.slot = new
+        locked.save(update_fields=["slot", "updated_at"])
+        if staff:
+            audit_record(actor=actor, action="booking.reschedule", obj=locked,
+                         subject_ref=locked.booked_for.subject_ref, channel=str(channel),
+                         details={"from": old.starts_at.isoformat(),
+                                  "to": new.starts_at.isoformat(),
+                                  "slot": str(new.public_id)})
+    return locked
+
+
+def booking_attendance_record(*, booking: Booking, attended: bool, actor,
+                              now: datetime | None = None) -> Booking:
+    """Staff record whether the person came (R-APT-05 counts the no-shows)."""
+    now = now or timezone.now()
+    _acting_on(booking, actor=actor, by_person=None, perm="scheduling.change_booking")
+    if actor is None:
+        raise PermissionDenied()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status != BookingStatus.BOOKED:
+            raise BookingNotActive(field="booking")
+        starts_at = Slot.objects.values_list("starts_at", flat=True).get(pk=locked.slot_id)
+        if starts_at > now:
+            raise ValidationFailed(_("Attendance can be recorded once the visit has started."),
+                                   field="booking")
+        locked.status = BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(actor=actor, action="booking.attendance", obj=locked,
+                     subject_ref=locked.booked_for.subject_ref,
+                     channel=Channel.BACK_OFFICE, details={"status": locked.status})
+    return locked
