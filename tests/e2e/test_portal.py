@@ -119,3 +119,54 @@ def test_affiliate_asks_coverage_for_a_child_and_sees_the_in_person_checklist(
     assert path_of(page) == f"/portal/dependientes/solicitudes/{request.public_id}/"
     a11y.check(page, f"[{language}] dependant: request")
     a11y.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_affiliate_books_and_cancels_an_office_visit(new_page, a11y, make_affiliate, language):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ventanilla.scheduling.defaults import office_services_ensure
+    from ventanilla.scheduling.models import Booking, Centre, Slot
+
+    make_affiliate(affiliation_type="employee")
+    centre = Centre.objects.create(country="EC", code="ec-quito", name="CAU Quito",
+                                   subdivision_code="170150", address="Av. 10 de Agosto")
+    service = {s.code: s for s in office_services_ensure("EC")}["clave_issuance"]
+    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    for i in range(4):
+        Slot.objects.create(centre=centre, service=service,
+                            starts_at=start + timedelta(minutes=20 * i),
+                            ends_at=start + timedelta(minutes=20 * (i + 1)), capacity=1)
+    page = new_page(language="en" if language == "en" else None)
+    page.goto("/portal/entrar/")
+    page.select_option("#id_document", "EC:cedula")
+    page.fill("#id_id_number", "1710034065")
+    page.fill("#id_password", CLAVE)
+    submit(page)
+
+    page.goto("/portal/visitas/")
+    a11y.check(page, f"[{language}] visits, empty")
+    page.goto("/portal/visitas/nueva/")
+    a11y.check(page, f"[{language}] visit: what")
+    page.check("input[name=service][value=clave_issuance]")
+    page.select_option("#id_centre", str(centre.public_id))
+    submit(page, "main form[method=get] button[type=submit]")
+    assert path_of(page) == "/portal/visitas/nueva/fecha/"
+    a11y.check(page, f"[{language}] visit: dates")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main a.govuk-button--secondary").click()  # first available
+    assert path_of(page) == "/portal/visitas/nueva/hora/"
+    a11y.check(page, f"[{language}] visit: times")
+    submit(page)
+    booking = Booking.objects.get()
+    assert path_of(page) == f"/portal/visitas/{booking.public_id}/"
+    assert page.locator(".govuk-panel--confirmation").count() == 1
+    a11y.check(page, f"[{language}] visit: booked")
+    submit(page, "main form button.govuk-button--warning")
+    assert path_of(page) == "/portal/visitas/"
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    a11y.check(page, f"[{language}] visits, after cancelling")
+    a11y.assert_clean()

@@ -219,3 +219,41 @@ class DependantDetailsForm(forms.Form):
         return {k: self.cleaned_data[k] for k in ("id_type", "id_number", "given_names",
                                                   "family_names", "date_of_birth",
                                                   "nationality")}
+
+
+class VisitWhatForm(forms.Form):
+    """Office visit, step 1: what for, where, and for whom (R-REG-07)."""
+
+    service = forms.ChoiceField(
+        label=_("What is the visit for?"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        error_messages={"required": _("Select what the visit is for")})
+    centre = forms.ChoiceField(
+        label=_("Service centre"),
+        error_messages={"required": _("Select a service centre")})
+    booked_for = forms.ChoiceField(
+        label=_("Who is the visit for?"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select who the visit is for")})
+
+    def __init__(self, *args, services, centres, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in (("service", [(s.code, s.label) for s in services]),
+                              ("centre", [(str(c.public_id), f"{c.name} – {c.address}")
+                                          for c in centres]),
+                              ("booked_for", [(str(p.public_id), p.full_name) for p in people])):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+        if len(people) == 1:
+            self.fields["booked_for"].initial = str(people[0].public_id)
+
+
+class VisitTimeForm(forms.Form):
+    slot = forms.ChoiceField(
+        label=_("Choose a time"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        error_messages={"required": _("Select a time")})
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = slots

@@ -4,8 +4,10 @@ or online), the home page, contributions and cases. Thin adapters over the servi
 from __future__ import annotations
 
 import functools
+from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,12 +28,18 @@ from ventanilla.contributions.selectors import contribution_history
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError, RateLimited
 from ventanilla.core.ratelimit import ensure_not_rate_limited
+from ventanilla.countries.registry import get_pack
 from ventanilla.dependants import rules as dependant_rules
 from ventanilla.dependants import selectors as dependant_selectors
 from ventanilla.dependants import services as dependant_services
 from ventanilla.dependants.errors import InPersonOnly
 from ventanilla.dependants.selectors import dependants_of
 from ventanilla.people.selectors import person_find
+from ventanilla.scheduling import rules as scheduling_rules
+from ventanilla.scheduling import selectors as scheduling_selectors
+from ventanilla.scheduling import services as scheduling_services
+from ventanilla.scheduling.defaults import office_services_ensure
+from ventanilla.scheduling.models import Centre
 
 from ..web.views import INVALID, apply_errors
 from . import forms
@@ -174,7 +182,7 @@ def home(request, person):
         "person": person, "overview": overview, "cases": cases_of(person)[:10],
         "account_block": account_block_active(person), "dependants": dependants,
         "can_request_dependants": dependant_services.holder_may_request(person, on=today),
-        "visits_enabled": False})
+        "visits_enabled": True})
 
 
 @affiliate_required
@@ -307,3 +315,144 @@ def dependant_request(request, person, public_id):
         "surcharge": dependant_selectors.surcharge_for(
             country=found.country, relationship=found.relationship,
             affiliation_type=holder.affiliation_type, on=timezone.localdate())})
+
+
+# --- office visits (R-REG-07) ---------------------------------------------------------------
+
+def _local(person, moment):
+    return timezone.localtime(moment, get_pack(person.country).tz)
+
+
+def _visit_choices(person):
+    today = timezone.localdate()
+    return {
+        "services": office_services_ensure(person.country),
+        "centres": list(Centre.objects.filter(country=person.country, is_active=True,
+                                              kind=Centre.Kind.SERVICE).order_by("name")),
+        "people": list(scheduling_selectors.people_bookable_by(person, on=today)
+                       .order_by("date_of_birth")),
+    }
+
+
+def _visit_what(request, person):
+    """Step 1's answers from the query string, checked again on every later step."""
+    choices = _visit_choices(person)
+    form = forms.VisitWhatForm(request.GET, **choices)
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return {
+        "service": next(s for s in choices["services"] if s.code == data["service"]),
+        "centre": next(c for c in choices["centres"] if str(c.public_id) == data["centre"]),
+        "booked_for": next(p for p in choices["people"]
+                           if str(p.public_id) == data["booked_for"]),
+        "query": urlencode({k: data[k] for k in ("service", "centre", "booked_for")}
+                           | ({"case": request.GET["case"]} if request.GET.get("case") else {})),
+    }
+
+
+@affiliate_required
+def visits(request, person):
+    rows = [{"booking": b, "starts": _local(person, b.slot.starts_at)}
+            for b in scheduling_selectors.bookings_of(person)]
+    now = timezone.now()
+    return _render(request, "portal/visits.html", {
+        "upcoming": [r for r in rows if r["booking"].status == "booked"
+                     and r["booking"].slot.starts_at >= now],
+        "past": [r for r in rows if not (r["booking"].status == "booked"
+                                         and r["booking"].slot.starts_at >= now)][-20:]})
+
+
+@affiliate_required
+def visit_new(request, person):
+    """Step 1: what for, where, for whom (GET form: the answers travel in the URL)."""
+    choices = _visit_choices(person)
+    initial = {"service": request.GET.get("service", "")}
+    form = forms.VisitWhatForm(request.GET if "centre" in request.GET else None,
+                               initial=initial, **choices)
+    if form.is_bound and form.is_valid():
+        return redirect(f"{reverse('portal:visit_date')}?{request.GET.urlencode()}")
+    return _render(request, "portal/visit_new.html", {"form": form},
+                   status=INVALID if form.errors else 200)
+
+
+@affiliate_required
+def visit_date(request, person):
+    """Step 2: the next dates with a free place, and the first free time."""
+    what = _visit_what(request, person)
+    if what is None:
+        return redirect("portal:visit_new")
+    dates = scheduling_selectors.slot_dates_free(service=what["service"],
+                                                 centre=what["centre"], limit=10)
+    first = (scheduling_selectors.slots_free(service=what["service"], centre=what["centre"])
+             .first())
+    return _render(request, "portal/visit_date.html", {
+        **what, "dates": dates, "first": first,
+        "first_starts": _local(person, first.starts_at) if first else None})
+
+
+@affiliate_required
+@require_http_methods(["GET", "POST"])
+def visit_time(request, person):
+    """Step 3: a time on the chosen date; booking it."""
+    what = _visit_what(request, person)
+    if what is None:
+        return redirect("portal:visit_new")
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return redirect(f"{reverse('portal:visit_date')}?{what['query']}")
+    slots = list(scheduling_selectors.slots_free(service=what["service"],
+                                                 centre=what["centre"], date_from=day,
+                                                 date_to=day))
+    choices = [(str(s.public_id), f"{_local(person, s.starts_at):%H:%M}") for s in slots]
+    form = forms.VisitTimeForm(request.POST or None, slots=choices,
+                               initial={"slot": request.GET.get("slot", "")})
+    if request.method == "POST" and form.is_valid():
+        slot = next(s for s in slots if str(s.public_id) == form.cleaned_data["slot"])
+        case = None
+        if request.GET.get("case"):
+            case = cases_of(person).filter(reference=request.GET["case"].upper()).first()
+        try:
+            booking = scheduling_services.booking_create(
+                slot=slot, person=person, booked_for=what["booked_for"], channel=Channel.WEB,
+                case=case)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("portal:visit", public_id=booking.public_id)
+    return _render(request, "portal/visit_time.html", {
+        **what, "day": day, "form": form, "has_slots": bool(slots)},
+        status=INVALID if form.errors else 200)
+
+
+@affiliate_required
+def visit(request, person, public_id):
+    booking = scheduling_selectors.booking_get_for(person, public_id)
+    if booking is None:
+        raise Http404
+    pack = get_pack(booking.slot.centre.country)
+    starts = _local(person, booking.slot.starts_at)
+    can_cancel = booking.status == "booked" and scheduling_rules.may_change(
+        starts_at=booking.slot.starts_at, now=timezone.now(),
+        notice_hours=pack.cancel_notice_hours)
+    return _render(request, "portal/visit.html", {
+        "booking": booking, "starts": starts, "can_cancel": can_cancel,
+        "notice_hours": pack.cancel_notice_hours})
+
+
+@affiliate_required
+@require_POST
+def visit_cancel(request, person, public_id):
+    booking = scheduling_selectors.booking_get_for(person, public_id)
+    if booking is None:
+        raise Http404
+    try:
+        scheduling_services.booking_cancel(booking=booking, channel=Channel.WEB,
+                                           by_person=person)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("portal:visit", public_id=booking.public_id)
+    messages.success(request, _("Your visit is cancelled. The time is free for someone "
+                                "else."))
+    return redirect("portal:visits")

@@ -267,3 +267,83 @@ def test_r_dep_01_another_affiliates_request_is_not_found(holder, make_affiliate
     client = Client()
     sign_in(client, holder)
     assert client.get(f"/portal/dependientes/solicitudes/{req.public_id}/").status_code == 404
+
+
+# --- office visits (R-REG-07) -------------------------------------------------------------------
+
+@pytest.fixture
+def office(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ventanilla.scheduling.defaults import office_services_ensure
+    from ventanilla.scheduling.models import Centre, Slot
+
+    centre = Centre.objects.create(country="EC", code="ec-quito", name="CAU Quito",
+                                   subdivision_code="170150", address="Av. 10 de Agosto")
+    service = {s.code: s for s in office_services_ensure("EC")}["document_submission"]
+    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    slots = [Slot.objects.create(centre=centre, service=service,
+                                 starts_at=start + timedelta(minutes=20 * i),
+                                 ends_at=start + timedelta(minutes=20 * (i + 1)), capacity=1)
+             for i in range(3)]
+    return centre, service, slots
+
+
+def test_r_reg_07_an_office_visit_is_booked_in_three_steps_and_cancelled(holder, office):
+    from django.utils import timezone
+
+    from ventanilla.scheduling.models import Booking
+
+    centre, _service, slots = office
+    client = Client()
+    sign_in(client, holder)
+    assert client.get("/portal/visitas/").status_code == 200
+    query = {"service": "document_submission", "centre": str(centre.public_id),
+             "booked_for": str(holder.public_id)}
+    r = client.get("/portal/visitas/nueva/", query)
+    assert r.status_code == 302 and r["Location"].startswith("/portal/visitas/nueva/fecha/?")
+    page = client.get(r["Location"]).content.decode()
+    day = timezone.localtime(slots[0].starts_at, get_pack_tz()).date().isoformat()
+    assert f"date={day}" in page and str(slots[0].public_id) in page  # first available
+    time_url = f"/portal/visitas/nueva/hora/?{r['Location'].split('?', 1)[1]}&date={day}"
+    r = client.post(time_url, {"slot": str(slots[1].public_id)})
+    booking = Booking.objects.get()
+    assert r["Location"] == f"/portal/visitas/{booking.public_id}/"
+    assert booking.slot == slots[1] and booking.channel == "web"
+    slots[1].refresh_from_db()
+    assert slots[1].booked_count == 1
+    # the taken time is no longer offered
+    assert str(slots[1].public_id) not in client.get(time_url).content.decode()
+    r = client.post(f"/portal/visitas/{booking.public_id}/cancelar/")
+    assert r["Location"] == "/portal/visitas/"
+    slots[1].refresh_from_db()
+    assert slots[1].booked_count == 0
+
+
+def get_pack_tz():
+    from ventanilla.countries.registry import get_pack
+
+    return get_pack("EC").tz
+
+
+def test_r_reg_07_an_empty_form_and_a_stale_link_are_not_dead_ends(holder, office):
+    client = Client()
+    sign_in(client, holder)
+    r = client.get("/portal/visitas/nueva/", {"centre": "", "service": ""})
+    assert r.status_code == 422
+    r = client.get("/portal/visitas/nueva/fecha/", {"centre": "nope"})
+    assert r["Location"] == "/portal/visitas/nueva/"
+
+
+def test_another_persons_visit_is_not_found(holder, make_affiliate, office):
+    from ventanilla.scheduling.services import booking_create
+
+    _centre, _service, slots = office
+    other = make_affiliate(id_number="0926687856", email="otro@example.com")
+    booking = booking_create(slot=slots[0], person=other, channel="web")
+    client = Client()
+    sign_in(client, holder)
+    assert client.get(f"/portal/visitas/{booking.public_id}/").status_code == 404
+    assert client.post(f"/portal/visitas/{booking.public_id}/cancelar/").status_code == 404
