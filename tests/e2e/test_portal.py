@@ -170,3 +170,19 @@ def test_affiliate_books_and_cancels_an_office_visit(new_page, a11y, make_affili
     assert booking.status == "cancelled"
     a11y.check(page, f"[{language}] visits, after cancelling")
     a11y.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_sis_status_page_is_accessible(new_page, a11y, make_affiliate, language):
+    make_affiliate(country="PE", id_type="dni", id_number="10117410",
+                   affiliation_type="sis_para_todos", with_clave=False)
+    page = new_page(language="en" if language == "en" else None)
+    page.goto("/consulta-sis/")
+    a11y.check(page, f"[{language}] SIS status")
+    submit(page)
+    a11y.check(page, f"[{language}] SIS status, error state")
+    page.fill("#id_id_number", "10117410")
+    submit(page)
+    assert page.locator(".govuk-tag--green").count() == 1
+    a11y.check(page, f"[{language}] SIS status, answer")
+    a11y.assert_clean()

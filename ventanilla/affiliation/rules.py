@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ventanilla.countries.base import AffiliationType
 
@@ -115,9 +116,9 @@ class PlanStatus(StrEnum):
 
 
 PLAN_STATUS_LABELS = {
-    PlanStatus.ACTIVE: _("Active"),
-    PlanStatus.INACTIVE: _("Inactive"),
-    PlanStatus.CANCELLED: _("Cancelled"),
+    PlanStatus.ACTIVE: pgettext_lazy("plan status", "Active"),
+    PlanStatus.INACTIVE: pgettext_lazy("plan status", "Inactive"),
+    PlanStatus.CANCELLED: pgettext_lazy("plan status", "Cancelled"),
 }
 
 

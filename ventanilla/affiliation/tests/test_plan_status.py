@@ -54,3 +54,15 @@ def test_r_aff_08_status_rules():
     assert rules.plan_status(covered) == rules.PlanStatus.ACTIVE
     assert rules.plan_status(lapsed) == rules.PlanStatus.INACTIVE
     assert rules.plan_status(ended) == rules.PlanStatus.CANCELLED
+
+
+def test_r_aff_08_the_public_page_shows_plan_and_status(make_affiliate):
+    make_affiliate(country="PE", id_type="dni", id_number="10117410",
+                   affiliation_type="sis_independiente")
+    client = Client()
+    page = client.post("/consulta-sis/", {"id_number": "10117410"},
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SIS Independiente" in page and "Active" in page and "Paz" not in page
+    missing = client.post("/consulta-sis/", {"id_number": "44444444"})
+    assert missing.status_code == 404
+    assert client.post("/consulta-sis/", {"id_number": ""}).status_code == 422

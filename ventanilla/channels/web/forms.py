@@ -231,3 +231,13 @@ class CaseLookupForm(forms.Form):
         error_messages={"required": _("Enter the identity document number")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false",
                                       "autocomplete": "off"}))
+
+
+class PlanStatusForm(forms.Form):
+    """R-AFF-08: Peru's SIS status by DNI."""
+
+    id_number = forms.CharField(
+        label=_("DNI number"), max_length=12, help_text=_("8 digits."),
+        error_messages={"required": _("Enter the DNI number")},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric",
+                                      "spellcheck": "false", "autocomplete": "off"}))

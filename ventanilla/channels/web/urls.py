@@ -22,5 +22,6 @@ urlpatterns = [
     path("solicitud/continuar/", views.resume_request, name="resume_request"),
     path("solicitud/continuar/<str:token>/", views.resume, name="resume"),
     path("tramites/", views.case_lookup, name="case_lookup"),
+    path("consulta-sis/", views.plan_status, name="plan_status"),
     path("verificar/<str:code>/", views.verify, name="verify"),
 ]

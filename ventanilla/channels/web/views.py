@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -451,6 +452,33 @@ def case_lookup(request):
         status = INVALID
     return _render(request, "web/case_lookup.html", {
         "form": form, "case": case, "history": history}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_status(request):
+    """R-AFF-08: anyone can see the status of a SIS plan by DNI: the plan and Activo /
+    Inactivo / Cancelado only."""
+    from ventanilla.affiliation.selectors import plan_status_lookup
+
+    form = forms.PlanStatusForm(request.POST or None)
+    answer, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            ensure_not_rate_limited(request, group="plan-status")
+            answer = plan_status_lookup(country="PE", id_type="dni",
+                                        id_number=form.cleaned_data["id_number"],
+                                        on=timezone.localdate())
+        except DomainError as exc:
+            apply_errors(form, exc)
+            status = exc.status
+        else:
+            if answer is None:
+                form.add_error("id_number", _("No SIS plan was found for this DNI."))
+                status = 404
+    elif form.errors:
+        status = INVALID
+    return _render(request, "web/plan_status.html", {"form": form, "answer": answer},
+                   status=status)
 
 
 def verify(request, code: str):
