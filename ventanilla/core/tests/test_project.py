@@ -47,9 +47,9 @@ def test_r_lng_01_spanish_catalogue_is_complete_and_compiled():
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
     mo = polib.mofile(str(PO.with_suffix(".mo")))
-    compiled = {e.msgid: e.msgstr for e in mo}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo}  # the same msgid may have contexts
     stale = [e.msgid for e in po.translated_entries()
-             if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+             if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr]
     assert stale == [], "run: ventanilla compilemessages (see docs/i18n.md)"
 
 
