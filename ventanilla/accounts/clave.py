@@ -116,8 +116,9 @@ def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_
     matches = (person is not None and person.registration_number is not None
                and person.date_of_birth == date_of_birth and len(digits) == 4
                and bool(person.mobile_phone) and person.mobile_phone.endswith(digits)
-               and bool(province_code) and province_of(pack, person.subdivision_code)
-               == province_code and bool(person.email))
+               and bool(province_code)
+               and pack.geography.top_level_of(person.subdivision_code) == province_code
+               and bool(person.email))
     if not matches or person is None:
         raise ClaveOnlineRefused()
     token = one_time.token_issue(purpose=OneTimeSecret.Purpose.CLAVE_LINK,
@@ -127,14 +128,6 @@ def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_
     transaction.on_commit(lambda: notify.send_clave_link.enqueue(
         email=email, token=token, language=language))
     return _mask_email(email)
-
-
-def province_of(pack, subdivision_code: str) -> str:
-    """The first-level subdivision (province / region) above a place code."""
-    sub = pack.geography.get(subdivision_code or "")
-    while sub is not None and sub.parent:
-        sub = pack.geography.get(sub.parent)
-    return sub.code if sub is not None else ""
 
 
 def clave_link_check(token: str):

@@ -174,6 +174,13 @@ class Geography:
     def top_level(self) -> list[Subdivision]:
         return self.children(None)
 
+    def top_level_of(self, code: str) -> str:
+        """The province / region above a place code ("" for an unknown code)."""
+        sub = self.get(code or "")
+        while sub is not None and sub.parent:
+            sub = self.get(sub.parent)
+        return sub.code if sub is not None else ""
+
     def count(self, level: int) -> int:
         return sum(1 for s in self._by_code.values() if s.level == level)
 

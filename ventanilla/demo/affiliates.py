@@ -45,7 +45,7 @@ class Demo:
     nationality: str = ""
     phone: str = ""
     place: str = ""
-    paid_months: int = 0          # months paid, counting back from last month
+    paid_months: int = 0          # months paid, counting back from last month; -1: all
     unpaid_recent: int = 0        # the most recent months left unpaid (arrears)
     ends_on: date | None = None
     residency_document: str = ""
@@ -66,7 +66,7 @@ def people() -> list[Demo]:
     return [
         Demo("EC", "cedula", cedula("170555123"), "Carmen Elena", "Vásquez Torres",
              date(1982, 3, 14), "employee", date(2012, 5, 1), phone="+593991112233",
-             place="170150", paid_months=18, dependants=[
+             place="170150", paid_months=-1, dependants=[
                  ("spouse", Demo("EC", "cedula", cedula("170555124"), "Jorge Luis",
                                  "Andrade Mora", date(1980, 8, 2), "dependant",
                                  date(2015, 1, 1), clave=False)),
@@ -92,10 +92,10 @@ def people() -> list[Demo]:
              place="170150", paid_months=0, residency_document="VR-2023-004512"),
         Demo("EC", "cedula", cedula("171234567"), "Diego Armando", "Paredes Lema",
              date(1990, 5, 5), "employee", date(2018, 2, 1), phone="+593991230000",
-             place="170150", paid_months=6),
+             place="170150", paid_months=-1, unpaid_recent=2),
         Demo("PE", "dni", "40123456", "Juan Carlos", "Huamán Flores", date(1984, 1, 19),
              "essalud_regular", date(2010, 4, 1), phone="+51912300456", place="150113",
-             paid_months=12, dependants=[
+             paid_months=-1, dependants=[
                  ("spouse", Demo("PE", "dni", "40123457", "Lucía", "Torres Vega",
                                  date(1986, 9, 30), "dependant", date(2012, 1, 1),
                                  clave=False)),
@@ -165,7 +165,11 @@ def _payments(demo: Demo, affiliation, *, admin) -> None:
         return
     today = timezone.localdate()
     month = today.replace(day=1)
-    for back in range(1, demo.paid_months + demo.unpaid_recent + 1):
+    paid_months = demo.paid_months
+    if paid_months < 0:  # every month since the affiliation started
+        start = affiliation.starts_on
+        paid_months = (month.year - start.year) * 12 + month.month - start.month
+    for back in range(1, paid_months + demo.unpaid_recent + 1):
         y, m = divmod(month.year * 12 + month.month - 1 - back, 12)
         period = date(y, m + 1, 1)
         if back <= demo.unpaid_recent or period < affiliation.starts_on.replace(day=1):

@@ -239,12 +239,13 @@ class VisitWhatForm(forms.Form):
         for name, choices in (("service", [(s.code, s.label) for s in services]),
                               ("centre", [(str(c.public_id), f"{c.name} – {c.address}")
                                           for c in centres]),
-                              ("booked_for", [(str(p.public_id), p.full_name) for p in people])):
+                              ("booked_for", [(str(p.public_id),
+                                               _("Me (%(name)s)") % {"name": p.full_name}
+                                               if i == 0 else p.full_name)
+                                              for i, p in enumerate(people)])):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices
-        if len(people) == 1:
-            self.fields["booked_for"].initial = str(people[0].public_id)
 
 
 class VisitTimeForm(forms.Form):

@@ -187,14 +187,24 @@ def home(request, person):
 
 @affiliate_required
 def contributions(request, person):
-    overview = affiliate_overview(person, on=timezone.localdate())
+    today = timezone.localdate()
+    overview = affiliate_overview(person, on=today)
     rows = []
     affiliation = overview.affiliation
     if affiliation is not None and not affiliation.holder_id:
-        rows = list(reversed(contribution_history(affiliation, until=timezone.localdate())))
+        rows = list(reversed(contribution_history(affiliation, until=today)))
     arrears = sum((r.owed for r in rows), start=0)
+    years = sorted({r.period.year for r in rows}, reverse=True)
+    try:
+        year = int(request.GET.get("ano", ""))
+    except ValueError:
+        year = years[0] if years else today.year
+    if years and year not in years:
+        year = years[0]
     return _render(request, "portal/contributions.html", {
-        "person": person, "overview": overview, "rows": rows, "arrears": arrears})
+        "person": person, "overview": overview, "arrears": arrears, "year": year,
+        "years": years, "rows": [r for r in rows if r.period.year == year],
+        "missing_months": sum(1 for r in rows if r.owed)})
 
 
 @affiliate_required
@@ -329,8 +339,9 @@ def _visit_choices(person):
         "services": office_services_ensure(person.country),
         "centres": list(Centre.objects.filter(country=person.country, is_active=True,
                                               kind=Centre.Kind.SERVICE).order_by("name")),
-        "people": list(scheduling_selectors.people_bookable_by(person, on=today)
-                       .order_by("date_of_birth")),
+        # the person first, then their dependants
+        "people": [person, *scheduling_selectors.people_bookable_by(person, on=today)
+                   .exclude(pk=person.pk).order_by("date_of_birth")],
     }
 
 
@@ -367,7 +378,13 @@ def visits(request, person):
 def visit_new(request, person):
     """Step 1: what for, where, for whom (GET form: the answers travel in the URL)."""
     choices = _visit_choices(person)
-    initial = {"service": request.GET.get("service", "")}
+    geography = get_pack(person.country).geography
+    province = geography.top_level_of(person.subdivision_code)
+    near = next((c for c in choices["centres"]
+                 if province and geography.top_level_of(c.subdivision_code) == province), None)
+    initial = {"service": request.GET.get("service", ""),
+               "centre": str(near.public_id) if near else "",
+               "booked_for": str(person.public_id)}
     form = forms.VisitWhatForm(request.GET if "centre" in request.GET else None,
                                initial=initial, **choices)
     if form.is_bound and form.is_valid():

@@ -157,8 +157,12 @@ def test_r_aff_03_contribution_history_shows_arrears_and_an_error_becomes_an_in_
                                        amount=Decimal("94.76"), paid_on=date(2024, 1, 20))
     client = Client()
     sign_in(client, ana)
-    page = client.get("/portal/aportes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get("/portal/aportes/?ano=2024", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Paid" in page and "Not paid (arrears)" in page and "94.76" in page
+    assert "2024, newest month first" in page
+    latest = client.get("/portal/aportes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2024, newest month first" not in latest  # the latest year by default
+    assert client.get("/portal/aportes/?ano=abc").status_code == 200
     r = client.post("/portal/aportes/reportar-error/", {"description": ""})
     assert r.status_code == 422
     r = client.post("/portal/aportes/reportar-error/",
