@@ -123,3 +123,21 @@ def booking_get_for(person, public_id: UUID | str) -> Booking | None:
         return bookings_of(person).get(public_id=public_id)
     except (Booking.DoesNotExist, ValueError, TypeError, ValidationError):
         return None
+
+
+def bookings_of_centre(centre: Centre, *, on: date) -> QuerySet[Booking]:
+    """Every booking of a centre on one local day, in order of time (the counter's list)."""
+    tz = _tz(None, centre)
+    return (Booking.objects.select_related("slot__service", "booked_for", "person")
+            .filter(slot__centre=centre, slot__starts_at__gte=_day_start(on, tz),
+                    slot__starts_at__lt=_day_start(on + timedelta(days=1), tz))
+            .order_by("slot__starts_at", "pk"))
+
+
+def booking_get(public_id: UUID | str) -> Booking | None:
+    """A booking by public id, for staff (the caller checks they may act on it)."""
+    try:
+        return (Booking.objects.select_related("slot__centre", "booked_for")
+                .filter(public_id=public_id).first())
+    except (ValueError, TypeError, ValidationError):
+        return None

@@ -366,19 +366,26 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
     return locked
 
 
+ATTENDED_EARLY = timedelta(hours=1)
+
+
 def booking_attendance_record(*, booking: Booking, attended: bool, actor,
                               now: datetime | None = None) -> Booking:
-    """Staff record whether the person came (R-APT-05 counts the no-shows)."""
+    """Staff of the visit's centre record whether the person came (R-APT-05 counts the
+    no-shows). "Came" can be recorded from an hour before the start (people arrive early);
+    "did not come" only once the visit has started."""
     now = now or timezone.now()
     _acting_on(booking, actor=actor, by_person=None, perm="scheduling.change_booking")
     if actor is None:
         raise PermissionDenied()
+    if getattr(actor, "centre_id", None) and actor.centre_id != booking.slot.centre_id:
+        raise PermissionDenied(_("Only the staff of the visit's centre record attendance."))
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.status != BookingStatus.BOOKED:
             raise BookingNotActive(field="booking")
         starts_at = Slot.objects.values_list("starts_at", flat=True).get(pk=locked.slot_id)
-        if starts_at > now:
+        if now < starts_at - (ATTENDED_EARLY if attended else timedelta(0)):
             raise ValidationFailed(_("Attendance can be recorded once the visit has started."),
                                    field="booking")
         locked.status = BookingStatus.ATTENDED if attended else BookingStatus.NO_SHOW

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.forms import GovukDateField, GovukDateInput
 from ventanilla.countries.registry import all_packs
 
 
@@ -152,3 +153,146 @@ class ResidentsCountryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [(p.code, p.name) for p in all_packs()]
+
+
+# --- dependants (R-DEP-01..03, R-AFF-05) and office visits (R-REG-07) ------------------------
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class DependantDecisionForm(forms.Form):
+    """Approve or reject a coverage request; the service asks a reason for a rejection."""
+
+    govuk_mark_optional = False  # the reason is needed to reject, and the hint says so
+
+    decision = forms.ChoiceField(
+        label=_("Your decision"), widget=forms.RadioSelect,
+        choices=[("approve", _("Approve: the person is covered from today")),
+                 ("reject", _("Reject"))],
+        error_messages={"required": _("Select approve or reject")})
+    reason = forms.CharField(
+        label=_("Reason (the affiliate will read it)"), required=False, max_length=2000,
+        help_text=_("Needed to reject: say what is missing or wrong."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == "approve"
+
+
+class DependantCounterForm(forms.Form):
+    """A coverage request filed at the counter, with the affiliate in front of the agent.
+    The answers are only parsed here: the service decides what may be filed (R-DEP-02)."""
+
+    govuk_mark_optional = False  # the labels say when a question applies
+
+    relationship = forms.ChoiceField(
+        label=_("Who is the person to cover?"),
+        widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        choices=[("spouse", _("The affiliate's spouse or partner")),
+                 ("child", _("The affiliate's child under 18"))],
+        error_messages={"required": _("Select spouse or partner, or child")})
+    union_kind = forms.ChoiceField(
+        label=_("For a spouse or partner: married or in a de-facto union?"),
+        widget=forms.RadioSelect, required=False,
+        choices=[("marriage", _("Married")),
+                 ("de_facto", _("De-facto union (unión de hecho)"))])
+    marriage_abroad = forms.ChoiceField(
+        label=_("For a marriage: was it celebrated in another country?"),
+        widget=forms.RadioSelect(attrs={"variant": "inline"}), required=False, choices=YES_NO)
+    inscription_reference = forms.CharField(
+        label=_("Registro Civil inscription reference"), max_length=60, required=False,
+        help_text=_("Only for a marriage celebrated abroad: the reference on the certificate "
+                    "of its inscription at the Registro Civil."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "width": "20"}))
+    given_names = forms.CharField(
+        label=_("Given names"), max_length=120,
+        error_messages={"required": _("Enter their given names")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    family_names = forms.CharField(
+        label=_("Family names"), max_length=120,
+        error_messages={"required": _("Enter their family names")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    date_of_birth = GovukDateField(
+        label=_("Date of birth"), help_text=_("For example, 27 3 2015"),
+        widget=GovukDateInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter their date of birth")})
+    nationality = forms.ChoiceField(label=_("Nationality"),
+                                    error_messages={"required": _("Select their nationality")})
+    id_type = forms.ChoiceField(label=_("Identity document"),
+                                error_messages={"required": _("Select the type of identity "
+                                                              "document")})
+    id_number = forms.CharField(
+        label=_("Identity document number"), max_length=20,
+        error_messages={"required": _("Enter their identity document number")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "width": "20"}))
+
+    def __init__(self, *args, id_types=(), nationalities=(), nationality: str = "",
+                 with_inscription: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        id_type = self.fields["id_type"]
+        country = self.fields["nationality"]
+        assert isinstance(id_type, forms.ChoiceField)
+        assert isinstance(country, forms.ChoiceField)
+        id_type.choices = list(id_types)
+        country.choices = [("", _("Select")), *nationalities]
+        country.initial = nationality
+        if not with_inscription:
+            del self.fields["inscription_reference"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("relationship") == "spouse":
+            if not data.get("union_kind"):
+                self.add_error("union_kind", _("Select married or de-facto union"))
+            elif data["union_kind"] == "marriage" and not data.get("marriage_abroad"):
+                self.add_error("marriage_abroad",
+                               _("Select yes if the marriage was celebrated abroad"))
+        return data
+
+    def situation(self) -> dict:
+        d = self.cleaned_data
+        return {"relationship": d["relationship"], "union_kind": d.get("union_kind") or "marriage",
+                "marriage_abroad": d.get("marriage_abroad") == "yes",
+                "inscription_reference": d.get("inscription_reference", "")}
+
+    def dependant(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("id_type", "id_number", "given_names",
+                                                  "family_names", "date_of_birth",
+                                                  "nationality")}
+
+
+class NativeDateInput(forms.DateInput):
+    """The browser's own date picker; it sends YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class VisitsDayForm(forms.Form):
+    """Which centre and which day; the field names are the query parameters."""
+
+    govuk_mark_optional = False
+
+    centro = forms.ChoiceField(label=_("Service centre"), required=False)
+    fecha = forms.DateField(
+        label=_("Day"), required=False, input_formats=["%Y-%m-%d"], widget=NativeDateInput(),
+        error_messages={"invalid": _("Enter a real date, like 2026-03-27")})
+
+    def __init__(self, *args, centres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if centres is None:
+            del self.fields["centro"]
+        else:
+            centre = self.fields["centro"]
+            assert isinstance(centre, forms.ChoiceField)
+            centre.choices = [("", _("Select")),
+                              *[(str(c.public_id), c.name) for c in centres]]
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.ChoiceField(choices=YES_NO)

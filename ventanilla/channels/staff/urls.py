@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_people
+from . import views, views_dependants, views_people, views_visits
 
 app_name = "staff"
 
@@ -33,4 +33,22 @@ urlpatterns += [
     path("personas/<uuid:public_id>/casos/<str:reference>/", views_people.person_case_opened,
          name="person_case_opened"),
     path("residentes-sin-cobertura/", views_people.residents_lapsed, name="residents_lapsed"),
+]
+
+# Dependants (R-DEP-01..03, R-AFF-05): views_dependants.py
+urlpatterns += [
+    path("dependientes/", views_dependants.request_queue, name="dependant_queue"),
+    path("dependientes/<uuid:public_id>/", views_dependants.request_detail,
+         name="dependant_request"),
+    path("dependientes/<uuid:public_id>/decidir/", views_dependants.request_decide,
+         name="dependant_request_decide"),
+    path("personas/<uuid:public_id>/dependientes/nueva/", views_dependants.request_new,
+         name="person_dependant_new"),
+]
+
+# Office visits of a service centre (R-REG-07): views_visits.py
+urlpatterns += [
+    path("visitas/", views_visits.visits_day, name="visits"),
+    path("visitas/<uuid:public_id>/asistencia/", views_visits.visit_attendance,
+         name="visit_attendance"),
 ]

@@ -38,6 +38,7 @@ from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.i18n import country_names
 from ventanilla.countries.registry import all_packs, get_pack
+from ventanilla.dependants.selectors import dependants_of
 from ventanilla.people.models import Person
 from ventanilla.people.selectors import person_find, person_get
 
@@ -149,6 +150,7 @@ def _person_page(request: HttpRequest, person: Person, *, bound: dict | None = N
         "holder_name": overview.holder_name,
         "coverage": overview.coverage,
         "appointments": overview.appointments,
+        "dependants": dependants_of(person, on=today),
         "has_clave": bool(user is not None and user.has_usable_password()),
         "active_block": active_block,
         "block_history": block_history,

@@ -279,7 +279,7 @@ def test_r_aff_05_second_rejection_of_the_same_dependant_opens_an_in_person_case
     in_person = Case.objects.get(kind=CaseKind.DEPENDANT_REJECTED)
     assert decided.in_person_case == in_person
     assert in_person.status == CaseStatus.AWAITING_VISIT and in_person.person == holder
-    assert "rejected 2 times" in in_person.description
+    assert "rechazada 2 veces" in in_person.description  # in the affiliate's language (es)
     assert "Partida sin apostilla" in in_person.description
     assert [e.code for e in decided.case.events.all()] == [
         "opened", "submitted", "dependant_rejected", "routed_in_person_case"]

@@ -379,6 +379,19 @@ def test_staff_record_attendance_after_the_start(slot, ana, scheduling_agent):
         services.booking_attendance_record(booking=booking, attended=True, actor=None)
 
 
+def test_r_apt_05_attended_from_an_hour_before_and_only_by_staff_of_the_centre(
+        slot, ana, scheduling_agent, centre_pe):
+    booking = book(slot, ana)
+    early = services.booking_attendance_record(
+        booking=booking, attended=True, actor=scheduling_agent,
+        now=slot.starts_at - timedelta(minutes=30))
+    assert early.status == BookingStatus.ATTENDED
+    scheduling_agent.centre = centre_pe  # works at another centre
+    with pytest.raises(PermissionDenied):
+        services.booking_attendance_record(booking=booking, attended=False,
+                                           actor=scheduling_agent, now=slot.ends_at)
+
+
 # --- selectors -------------------------------------------------------------------------------
 
 def test_free_slots_are_listed_in_time_order_without_full_ones(centre_ec, office_ec,
