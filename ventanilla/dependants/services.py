@@ -356,4 +356,13 @@ def dependant_request_decide(*, request: DependantRequest, approve: bool, reason
             _approve(locked, reason, actor)
         else:
             _reject(locked, reason, actor)
+        request_id = str(locked.public_id)
+        transaction.on_commit(lambda: _notify_decision(request_id))
     return locked
+
+
+def _notify_decision(request_id: str) -> None:
+    """R-REG-06: the affiliate hears of the decision by e-mail, in their language."""
+    from ventanilla.notifications import tasks as notify
+
+    notify.send_dependant_decision.enqueue(request_id=request_id)

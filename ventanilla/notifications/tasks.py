@@ -49,3 +49,24 @@ def send_application_event(*, application_id: str, event: str) -> None:
                context={"application": app, "reference": app.case.reference,
                         "rejected": rejected, "person": app.person},
                attachments=attachments)
+
+
+@task()
+def send_dependant_decision(*, request_id: str) -> None:
+    """R-REG-06: the outcome of a request to cover a dependant, to the affiliate."""
+    from ventanilla.dependants.models import DependantRequest
+
+    request = (DependantRequest.objects.select_related("case", "affiliation",
+                                                       "holder_affiliation__person",
+                                                       "in_person_case")
+               .filter(public_id=request_id).first())
+    if request is None:
+        return
+    holder = request.holder_affiliation.person
+    if not holder.email:
+        return
+    email_send(to=holder.email, template="dependant_decision", language=holder.language,
+               context={"request": request, "reference": request.case.reference,
+                        "approved": request.status == "approved",
+                        "path": reverse("portal:dependant_request",
+                                        args=[request.public_id])})

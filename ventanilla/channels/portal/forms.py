@@ -258,3 +258,23 @@ class VisitTimeForm(forms.Form):
         field = self.fields["slot"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = slots
+
+
+class InPersonMatterForm(forms.Form):
+    """R-AFF-05: matters that cannot be solved online or by phone."""
+
+    kind = forms.ChoiceField(
+        label=_("What is it about?"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        error_messages={"required": _("Select what it is about")})
+    description = forms.CharField(
+        label=_("Tell us what happened"), max_length=2000,
+        help_text=_("When it happened, what you were told, and what you ask for. Do not "
+                    "include passwords."),
+        error_messages={"required": _("Describe the problem in a few words")},
+        widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = kinds

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clave/enlace/<str:token>/", views.clave_link, name="clave_link"),
     path("aportes/", views.contributions, name="contributions"),
     path("aportes/reportar-error/", views.contribution_error, name="contribution_error"),
+    path("tramites/nuevo/", views.in_person_matter, name="in_person_matter"),
     path("tramites/<str:reference>/", views.case_detail, name="case"),
     path("visitas/", views.visits, name="visits"),
     path("visitas/nueva/", views.visit_new, name="visit_new"),

@@ -225,6 +225,32 @@ def contribution_error(request, person):
                    status=INVALID if form.errors else 200)
 
 
+# Matters a person raises themself; a contribution error has its own page from the
+# contribution history, and repeated rejections of a dependant are opened by the system.
+PERSON_RAISED_KINDS = (CaseKind.BENEFIT_DENIED, CaseKind.VISA_CONFLICT, CaseKind.APPEAL,
+                       CaseKind.CONTRIBUTION_ERROR)
+
+
+@affiliate_required
+@require_http_methods(["GET", "POST"])
+def in_person_matter(request, person):
+    """R-AFF-05: denied benefits, visa-status conflicts, appeals (and contribution errors)
+    become an in-person case with a notice that legal advice may be needed."""
+    kinds = [(k.value, k.label) for k in PERSON_RAISED_KINDS]
+    form = forms.InPersonMatterForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_services.case_open_in_person(
+                person=person, kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"], channel=Channel.WEB)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("portal:case", reference=case.reference)
+    return _render(request, "portal/in_person_matter.html", {"form": form},
+                   status=INVALID if form.errors else 200)
+
+
 @affiliate_required
 def case_detail(request, person, reference: str):
     case = cases_of(person).filter(reference=reference.upper()).first()

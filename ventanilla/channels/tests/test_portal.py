@@ -351,3 +351,23 @@ def test_another_persons_visit_is_not_found(holder, make_affiliate, office):
     sign_in(client, holder)
     assert client.get(f"/portal/visitas/{booking.public_id}/").status_code == 404
     assert client.post(f"/portal/visitas/{booking.public_id}/cancelar/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["benefit_denied", "visa_conflict", "appeal"])
+def test_r_aff_05_complex_matters_become_in_person_cases_with_the_legal_notice(ana, kind):
+    client = Client()
+    sign_in(client, ana)
+    assert client.post("/portal/tramites/nuevo/", {"kind": kind}).status_code == 422
+    r = client.post("/portal/tramites/nuevo/", {"kind": kind,
+                                                "description": "Me negaron la prestación"})
+    case = Case.objects.get(person=ana)
+    assert case.kind == kind and case.status == CaseStatus.AWAITING_VISIT
+    page = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "legal advice" in page
+
+
+def test_r_aff_05_the_person_cannot_open_other_kinds_of_case(ana):
+    client = Client()
+    sign_in(client, ana)
+    r = client.post("/portal/tramites/nuevo/", {"kind": "registration", "description": "x"})
+    assert r.status_code == 422 and not Case.objects.exists()

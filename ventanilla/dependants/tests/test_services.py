@@ -352,3 +352,18 @@ def test_demo_dependants_approves_a_spouse_and_a_child_and_leaves_one_pending(
         ("spouse", "approved"), ("child", "approved"), ("child", "submitted")]
     assert len(selectors.dependants_of(first, on=today())) == 2
     assert out[2].holder_affiliation.person == second
+
+
+def test_r_reg_06_the_affiliate_is_told_the_decision_by_e_mail_in_their_language(
+        holder, clerk, smtp_server, settings, django_capture_on_commit_callbacks):
+    holder.language = "en"
+    holder.save(update_fields=["language"])
+    r = file(holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dependant_request_decide(request=r, approve=False, reason="No birth record",
+                                          actor=clerk)
+    message = smtp_server.wait_for(1)[0]
+    assert message["To"] == holder.email
+    assert r.case.reference in message["Subject"] and "rejected" in message["Subject"]
+    body = message.get_content()
+    assert "No birth record" in body and f"/portal/dependientes/solicitudes/{r.public_id}/" in body
