@@ -57,6 +57,12 @@ def test_affiliate_signs_in_sees_coverage_and_reports_a_contribution_error(
     assert path_of(page) == f"/portal/tramites/{case.reference}/"
     assert page.locator(".govuk-warning-text").count() == 1
     a11y.check(page, f"[{language}] in-person case")
+
+    page.goto("/portal/tramites/nuevo/")
+    a11y.check(page, f"[{language}] other in-person matter")
+    submit(page)
+    assert page.locator(".govuk-error-summary").count() == 1
+    a11y.check(page, f"[{language}] other in-person matter, error state")
     a11y.assert_clean()
 
 
