@@ -499,3 +499,24 @@ def visit_cancel(request, person, public_id):
     messages.success(request, _("Your visit is cancelled. The time is free for someone "
                                 "else."))
     return redirect("portal:visits")
+
+
+@affiliate_required
+def visit_document(request, person, public_id, kind: str):
+    """The booking as a calendar file or a printable PDF."""
+    from django.http import HttpResponse
+
+    from ventanilla.scheduling.documents import booking_ics, booking_pdf
+
+    booking = scheduling_selectors.booking_get_for(person, public_id)
+    if booking is None:
+        raise Http404
+    name = f"cita-{booking.slot.starts_at:%Y%m%d}"
+    if kind == "ics":
+        response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    else:
+        response = HttpResponse(booking_pdf(booking), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -371,3 +371,26 @@ def test_r_aff_05_the_person_cannot_open_other_kinds_of_case(ana):
     sign_in(client, ana)
     r = client.post("/portal/tramites/nuevo/", {"kind": "registration", "description": "x"})
     assert r.status_code == 422 and not Case.objects.exists()
+
+
+def test_r_apt_09_the_visit_as_a_calendar_file_in_the_centre_time_zone_and_a_pdf(holder,
+                                                                                 office):
+    from icalendar import Calendar
+
+    from ventanilla.scheduling.services import booking_create
+
+    centre, _service, slots = office
+    booking = booking_create(slot=slots[0], person=holder, channel="web")
+    client = Client()
+    sign_in(client, holder)
+    r = client.get(f"/portal/visitas/{booking.public_id}/cita.ics")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(r.content).walk("VEVENT")[0]
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "America/Guayaquil" and start == slots[0].starts_at
+    assert b"BEGIN:VTIMEZONE" in r.content and b"TZID:America/Guayaquil" in r.content
+    assert "30" in str(event.get("description"))  # arrive 30 minutes early
+    pdf = client.get(f"/portal/visitas/{booking.public_id}/cita.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    other = Client()
+    assert other.get(f"/portal/visitas/{booking.public_id}/cita.ics").status_code == 302
