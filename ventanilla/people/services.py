@@ -35,3 +35,54 @@ def person_register(*, country: str, id_type: str, id_number: str, given_names: 
     person.verification_code = person.verification_code or secrets.token_urlsafe(16)
     person.save()
     return person
+
+
+def person_contact_update(*, person: Person, mobile_phone: str, carrier: str, email: str,
+                          actor=None, channel: str = "web") -> Person:
+    """R-APT-03 / R-ID-02: the person confirms their mobile phone, carrier and e-mail before
+    booking. The carrier comes from the number where the phone library knows it, else the
+    person chooses one of the country's carriers. Nothing is saved unless all three are
+    right."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.utils.translation import gettext_lazy as _
+
+    from ventanilla.core.audit import audit_record
+    from ventanilla.core.errors import ValidationFailed
+    from ventanilla.countries.registry import get_pack
+
+    pack = get_pack(person.country)
+    problems: dict = {}
+    phone = None
+    try:
+        phone = pack.validate_mobile(mobile_phone or "")
+    except ValidationFailed as exc:
+        problems["mobile_phone"] = exc.message
+    chosen = (carrier or "").strip()
+    known = tuple(getattr(pack, "carriers", ()))
+    if phone is not None and phone.carrier:
+        chosen = phone.carrier
+    elif not chosen:
+        problems["carrier"] = _("Select your mobile phone carrier")
+    elif known and chosen not in known:
+        problems["carrier"] = _("Select one of the carriers in the list")
+    address = (email or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        problems["email"] = _("Enter an e-mail address in the correct format, like "
+                              "name@example.com")
+    if problems:
+        raise ValidationFailed(fields=problems)
+    assert phone is not None
+    person.mobile_phone = phone.e164
+    person.carrier = chosen[:60]
+    person.email = address
+    person.save(update_fields=["mobile_phone", "carrier", "email", "updated_at"])
+    if person.user_id and person.user.email != address:
+        person.user.email = address
+        person.user.save(update_fields=["email"])
+    if actor is not None and getattr(actor, "is_staff", False):
+        audit_record(actor=actor, action="person.contact_update", obj=person,
+                     subject_ref=person.subject_ref, channel=channel)
+    return person
