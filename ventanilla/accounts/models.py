@@ -28,6 +28,7 @@ class OneTimeSecret(models.Model):
         RESUME_LINK = "resume_link", _("Link to continue an application")
         CLAVE = "clave", _("Clave handed over at a counter")
         CLAVE_LINK = "clave_link", _("Link to create a clave online")
+        VISITOR_CODE = "visitor_code", _("Code to book an office visit without a clave")
 
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     subject = models.CharField(max_length=64, db_index=True)  # e.g. an application's public id

@@ -22,6 +22,12 @@ def send_resume_link(*, email: str, token: str, language: str, reference: str) -
 
 
 @task()
+def send_visitor_code(*, email: str, code: str, language: str) -> None:
+    """R-REG-07: the code that lets a person without a clave book an office visit."""
+    email_send(to=email, template="visitor_code", language=language, context={"code": code})
+
+
+@task()
 def send_clave_link(*, email: str, token: str, language: str) -> None:
     """R-AFF-09: the link that lets a person create their clave online."""
     email_send(to=email, template="clave_link", language=language,

@@ -79,9 +79,10 @@ def person_contact_update(*, person: Person, mobile_phone: str, carrier: str, em
     person.carrier = chosen[:60]
     person.email = address
     person.save(update_fields=["mobile_phone", "carrier", "email", "updated_at"])
-    if person.user_id and person.user.email != address:
-        person.user.email = address
-        person.user.save(update_fields=["email"])
+    user = person.user
+    if user is not None and user.email != address:
+        user.email = address
+        user.save(update_fields=["email"])
     if actor is not None and getattr(actor, "is_staff", False):
         audit_record(actor=actor, action="person.contact_update", obj=person,
                      subject_ref=person.subject_ref, channel=channel)

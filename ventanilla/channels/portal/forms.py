@@ -278,3 +278,23 @@ class InPersonMatterForm(forms.Form):
         field = self.fields["kind"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = kinds
+
+
+class VisitorForm(_IdentityForm):
+    """Who wants to book an office visit without a clave."""
+
+    document = DocumentField()
+    id_number = _id_number_field()
+    date_of_birth = GovukDateField(
+        label=_("Date of birth"), help_text=_("For example, 27 3 1985"),
+        widget=GovukDateInput(attrs={"autocomplete": "bday"}),
+        error_messages={"required": _("Enter your date of birth")})
+
+
+class VisitorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enter the code we sent to your e-mail"),
+        help_text=_("The code has 6 digits."), max_length=12,
+        error_messages={"required": _("Enter the 6-digit code from the e-mail")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "class": "govuk-input--width-5"}))

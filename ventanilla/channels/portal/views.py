@@ -58,6 +58,36 @@ def affiliate_required(view):
     return wrapper
 
 
+VISITOR_SESSION_KEY = "portal_visitor"
+VISITOR_PENDING_KEY = "portal_visitor_pending"
+VISITOR_MINUTES = 30
+
+
+def _visitor(request):
+    """The person who proved who they are with an e-mailed code (no clave), if still valid."""
+    from ventanilla.people.selectors import person_get
+
+    data = request.session.get(VISITOR_SESSION_KEY) or {}
+    if not data or data.get("until", 0) < timezone.now().timestamp():
+        return None
+    return person_get(data.get("person"))
+
+
+def booker_required(view):
+    """An affiliate signed in, or a visitor who proved who they are with an e-mailed code:
+    both may book office visits (R-REG-07)."""
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.is_staff and hasattr(user, "person"):
+            return view(request, user.person, *args, **kwargs)
+        person = _visitor(request)
+        if person is None:
+            return redirect(f"{reverse('portal:visitor')}?next={request.get_full_path()}")
+        return view(request, person, *args, **kwargs)
+    return wrapper
+
+
 def _render(request, template, context, *, status=200):
     form = context.get("form")
     context.setdefault("page_has_errors", bool(form is not None and form.errors))
@@ -388,7 +418,7 @@ def _visit_what(request, person):
     }
 
 
-@affiliate_required
+@booker_required
 def visits(request, person):
     rows = [{"booking": b, "starts": _local(person, b.slot.starts_at)}
             for b in scheduling_selectors.bookings_of(person)]
@@ -400,7 +430,7 @@ def visits(request, person):
                                          and r["booking"].slot.starts_at >= now)][-20:]})
 
 
-@affiliate_required
+@booker_required
 def visit_new(request, person):
     """Step 1: what for, where, for whom (GET form: the answers travel in the URL)."""
     choices = _visit_choices(person)
@@ -419,7 +449,7 @@ def visit_new(request, person):
                    status=INVALID if form.errors else 200)
 
 
-@affiliate_required
+@booker_required
 def visit_date(request, person):
     """Step 2: the next dates with a free place, and the first free time."""
     what = _visit_what(request, person)
@@ -434,7 +464,7 @@ def visit_date(request, person):
         "first_starts": _local(person, first.starts_at) if first else None})
 
 
-@affiliate_required
+@booker_required
 @require_http_methods(["GET", "POST"])
 def visit_time(request, person):
     """Step 3: a time on the chosen date; booking it."""
@@ -469,7 +499,7 @@ def visit_time(request, person):
         status=INVALID if form.errors else 200)
 
 
-@affiliate_required
+@booker_required
 def visit(request, person, public_id):
     booking = scheduling_selectors.booking_get_for(person, public_id)
     if booking is None:
@@ -484,7 +514,7 @@ def visit(request, person, public_id):
         "notice_hours": pack.cancel_notice_hours})
 
 
-@affiliate_required
+@booker_required
 @require_POST
 def visit_cancel(request, person, public_id):
     booking = scheduling_selectors.booking_get_for(person, public_id)
@@ -501,7 +531,7 @@ def visit_cancel(request, person, public_id):
     return redirect("portal:visits")
 
 
-@affiliate_required
+@booker_required
 def visit_document(request, person, public_id, kind: str):
     """The booking as a calendar file or a printable PDF."""
     from django.http import HttpResponse
@@ -520,3 +550,59 @@ def visit_document(request, person, public_id, kind: str):
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+
+# --- office visits without a clave (R-REG-07) ------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def visitor(request):
+    """Step 1 for people without a clave: ID, date of birth; a code goes to the e-mail on
+    file. The next page is the same whether or not the details matched anyone."""
+    from ventanilla.accounts.visitor import visitor_code_send
+
+    form = forms.VisitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ident = form.identity()
+        try:
+            ensure_not_rate_limited(request, group="portal-visitor", rate="20/h")
+            _limit_per_id(request, ident["id_number"])
+            visitor_code_send(**ident, date_of_birth=form.cleaned_data["date_of_birth"])
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            request.session[VISITOR_PENDING_KEY] = ident
+            target = request.GET.get("next", "")
+            query = f"?{urlencode({'next': target})}" if target else ""
+            return redirect(f"{reverse('portal:visitor_code')}{query}")
+    return _render(request, "portal/visitor.html", {"form": form,
+                                                    "login_url": reverse("portal:login")},
+                   status=INVALID if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def visitor_code(request):
+    from ventanilla.accounts.visitor import visitor_code_check
+
+    ident = request.session.get(VISITOR_PENDING_KEY)
+    if not ident:
+        return redirect("portal:visitor")
+    form = forms.VisitorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = visitor_code_check(**ident, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            request.session.cycle_key()
+            request.session.pop(VISITOR_PENDING_KEY, None)
+            request.session[VISITOR_SESSION_KEY] = {
+                "person": str(person.public_id),
+                "until": timezone.now().timestamp() + VISITOR_MINUTES * 60}
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                   require_https=request.is_secure()):
+                target = reverse("portal:visit_new")
+            return redirect(target)
+    return _render(request, "portal/visitor_code.html", {"form": form},
+                   status=INVALID if form.errors else 200)

@@ -379,7 +379,7 @@ def test_r_apt_09_the_visit_as_a_calendar_file_in_the_centre_time_zone_and_a_pdf
 
     from ventanilla.scheduling.services import booking_create
 
-    centre, _service, slots = office
+    _centre, _service, slots = office
     booking = booking_create(slot=slots[0], person=holder, channel="web")
     client = Client()
     sign_in(client, holder)
@@ -394,3 +394,39 @@ def test_r_apt_09_the_visit_as_a_calendar_file_in_the_centre_time_zone_and_a_pdf
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     other = Client()
     assert other.get(f"/portal/visitas/{booking.public_id}/cita.ics").status_code == 302
+
+
+def test_r_reg_07_a_passport_holder_without_clave_books_a_visit_with_an_e_mailed_code(
+        make_affiliate, office, django_capture_on_commit_callbacks):
+    from ventanilla.scheduling.models import Booking
+
+    centre, _service, slots = office
+    person = make_affiliate(id_type="passport", id_number="AB123456", nationality="CO",
+                            with_clave=False)
+    client = Client()
+    r = client.get("/portal/visitas/nueva/")
+    assert r["Location"].startswith("/portal/visitas/identificarse/")
+    wrong = {"document": "EC:passport", "id_number": "AB123456", "date_of_birth_day": "2",
+             "date_of_birth_month": "1", "date_of_birth_year": "1980"}
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/portal/visitas/identificarse/", wrong)
+    assert r["Location"].startswith("/portal/visitas/codigo/") and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/portal/visitas/identificarse/", {**wrong, "date_of_birth_day": "1"})
+    assert r["Location"].startswith("/portal/visitas/codigo/")  # the same answer
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
+    assert mail.outbox[-1].to == [person.email]
+    assert client.post("/portal/visitas/codigo/", {"code": "000000"}).status_code == 422
+    r = client.post("/portal/visitas/codigo/", {"code": code})
+    assert r["Location"] == "/portal/visitas/nueva/"
+    query = {"service": "document_submission", "centre": str(centre.public_id),
+             "booked_for": str(person.public_id)}
+    r = client.get("/portal/visitas/nueva/", query)
+    assert r.status_code == 302
+    day = slots[0].starts_at.astimezone(get_pack_tz()).date().isoformat()
+    r = client.post(f"/portal/visitas/nueva/hora/?{r['Location'].split('?', 1)[1]}&date={day}",
+                    {"slot": str(slots[0].public_id)})
+    booking = Booking.objects.get()
+    assert booking.person == person and r["Location"] == f"/portal/visitas/{booking.public_id}/"
+    # the visitor is not signed in to the portal
+    assert client.get("/portal/")["Location"].startswith("/portal/entrar/")
