@@ -70,7 +70,8 @@ def test_affiliate_signs_in_sees_coverage_and_reports_a_contribution_error(
 def test_clave_pages_are_accessible(new_page, a11y, language):
     page = new_page(language="en" if language == "en" else None)
     for path, label in (("/portal/clave/", "clave with a code"),
-                        ("/portal/clave/en-linea/", "clave online")):
+                        ("/portal/clave/en-linea/", "clave online"),
+                        ("/portal/visitas/identificarse/", "visit without a clave")):
         page.goto(path)
         assert html_lang(page) == language
         a11y.check(page, f"[{language}] {label}")
