@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "scheduling.view_booking",
         "scheduling.add_booking",
         "scheduling.change_booking",
+        "scheduling.add_referral",
+        "scheduling.view_referral",
     ],
     Role.REVIEWER: [
         "registration.review_application",
@@ -78,6 +80,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "scheduling.add_service",
         "scheduling.change_service",
         "scheduling.view_service",
+        "scheduling.add_doctor",
+        "scheduling.change_doctor",
+        "scheduling.view_doctor",
+        "scheduling.add_referral",
+        "scheduling.change_referral",
+        "scheduling.view_referral",
+        "scheduling.view_channelblock",
+        "scheduling.change_channelblock",
     ],
 }
 

@@ -12,12 +12,14 @@ from ninja.renderers import BaseRenderer
 from ventanilla.accounts.api.router import router as auth_router
 from ventanilla.affiliation.api.router import router as affiliation_router
 from ventanilla.cases.api.router import router as cases_router
+from ventanilla.channels.whatsapp.router import router as whatsapp_router
 from ventanilla.contributions.api.router import router as contributions_router
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.api.router import router as countries_router
 from ventanilla.dependants.api.router import router as dependants_router
 from ventanilla.people.api.router import router as me_router
 from ventanilla.registration.api.router import router as registration_router
+from ventanilla.scheduling.api.appointments import appointments_router
 from ventanilla.scheduling.api.router import slots_router, visits_router
 
 
@@ -50,7 +52,9 @@ api.add_router("/dependants", dependants_router)
 api.add_router("/auth", auth_router)
 api.add_router("/slots", slots_router)
 api.add_router("/visits", visits_router)
+api.add_router("/appointments", appointments_router)
 api.add_router("/me", me_router)
+api.add_router("/whatsapp", whatsapp_router)
 
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from ventanilla.channels.web.views import session_keepalive
 from ventanilla.demo import views as demo_views
+from ventanilla.demo import whatsapp as demo_whatsapp
 
 from .api import api
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("staff/", include("ventanilla.channels.staff.urls")),
     path("portal/", include("ventanilla.channels.portal.urls")),
     path("demo/correo/", demo_views.mailbox, name="demo_mailbox"),
+    path("demo/whatsapp/", demo_whatsapp.simulator, name="demo_whatsapp"),
     path("sesion/seguir/", session_keepalive, name="session_keepalive"),
     path("", include("ventanilla.channels.web.urls")),
 ]

@@ -276,8 +276,9 @@ class GovukFormRenderer(TemplatesSetting):
 
     Templates come from ``settings.TEMPLATES`` (so ``ventanilla/templates/govuk/forms/`` is
     found); anything else a form needs (Django's own widget and error-list templates, used by
-    the admin and by ``{{ form.name }}``) falls back to Django's built-in form templates, so
-    ``django.forms`` does not have to be in INSTALLED_APPS.
+    the admin and by ``{{ form.name }}``) falls back to Django's built-in form templates.
+    ``django.forms`` is in INSTALLED_APPS too, because admin widget templates include
+    Django's own (``django/forms/widgets/date.html``) through the project engine.
     """
 
     form_template_name = "govuk/forms/form.html"

@@ -174,6 +174,13 @@ class Geography:
     def top_level(self) -> list[Subdivision]:
         return self.children(None)
 
+    def ancestor_at(self, code: str, level: int) -> Subdivision | None:
+        """The subdivision at ``level`` (0 = province / region) above or at a place code."""
+        sub = self.get(code or "")
+        while sub is not None and sub.level > level and sub.parent:
+            sub = self.get(sub.parent)
+        return sub if sub is not None and sub.level == level else None
+
     def top_level_of(self, code: str) -> str:
         """The province / region above a place code ("" for an unknown code)."""
         sub = self.get(code or "")
@@ -208,6 +215,8 @@ class CountryPack:
     timezone: ClassVar[str]
     currency: ClassVar[str]
     phone_region: ClassVar[str]
+    # Mobile carriers a person may choose when the number does not tell (R-APT-03).
+    carriers: ClassVar[tuple[str, ...]] = ()
     id_types: ClassVar[tuple[IdType, ...]]
     geography_levels: ClassVar[tuple[Promise, ...]]
     data_dir: ClassVar[Path]
@@ -218,6 +227,8 @@ class CountryPack:
     holidays_country: ClassVar[str | None] = None  # defaults to ``code``
     # R-APT-04: bookings are cancelled or rescheduled at least this many hours before.
     cancel_notice_hours: ClassVar[int] = 12
+    # R-APT-05: this many missed medical appointments block the person's web account.
+    no_show_block_after: ClassVar[int] = 3
     # Which situation questions of the application matter for this country's checklist.
     situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
     # Affiliation and contributions (R-AFF-01..08). Defaults become editable rows.
@@ -297,6 +308,11 @@ class CountryPack:
             if any((d, n) not in legal_dates_moved for n in day_names):
                 closed[d] = days[d]
         return closed
+
+    def phone_booking_weekdays(self, id_number: str, /) -> set[int]:
+        """R-APT-06: the weekdays (Monday = 0) the call centre may give an appointment to a
+        caller with this ID number. No restriction unless the country's rule says otherwise."""
+        return set(range(7))
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays_cached(

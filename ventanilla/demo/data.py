@@ -97,11 +97,12 @@ def load() -> bool:
             first_name=first, last_name=last, superuser=role == Role.ADMINISTRATOR)
     for row in APPLICANTS:
         _applicant(row, reviewer=users[f"revisor.{row[0].lower()}"])
-    from ventanilla.scheduling.demo import demo_visiting_hours
+    from ventanilla.scheduling.demo import demo_medical, demo_visiting_hours
 
     demo_visiting_hours()
     affiliates.load(agent_for=lambda country: users[f"agente.{country.lower()}"],
                     admin=users["admin"], password=DEMO_PASSWORD)
+    demo_medical()  # after the affiliates: one of them gets an Ophthalmology referral
     Counter.objects.create(name="demo-loaded", value=1)
     return True
 

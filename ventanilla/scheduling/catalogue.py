@@ -22,6 +22,7 @@ class KnownService:
     kind: str
     label: Promise
     description: Promise
+    level: int = 1      # R-APT-12: 2 = second level, booked with a referral
 
 
 # R-REG-07: office visits that some centres take by appointment only.
@@ -35,8 +36,27 @@ OFFICE_SERVICES: tuple[KnownService, ...] = (
                  _("Extend your coverage to your spouse, partner or children.")),
 )
 
-# R-APT-02: the default medical specialties are added here with kind MEDICAL.
-MEDICAL_SERVICES: tuple[KnownService, ...] = ()
+# R-APT-02: the default medical specialties; R-APT-12: Ophthalmology and Traumatology are
+# second level (referral needed) by default. Administrators change the level per country.
+MEDICAL_SERVICES: tuple[KnownService, ...] = (
+    KnownService("pediatrics", MEDICAL, _("Pediatrics"),
+                 _("Care of babies, children and teenagers.")),
+    KnownService("gynecology", MEDICAL, _("Gynecology"),
+                 _("Women's health, pregnancy check-ups and family planning.")),
+    KnownService("dentistry", MEDICAL, _("Dentistry"),
+                 _("Check-ups, fillings, extractions and cleaning of teeth.")),
+    KnownService("ophthalmology", MEDICAL, _("Ophthalmology"),
+                 _("Eye diseases and eye examinations. Needs a referral."), level=2),
+    KnownService("traumatology", MEDICAL, _("Traumatology"),
+                 _("Injuries and diseases of bones, joints and muscles. Needs a referral."),
+                 level=2),
+    KnownService("psychology", MEDICAL, _("Psychology"),
+                 _("Counselling and mental health care.")),
+    KnownService("family_medicine", MEDICAL, _("Family Medicine"),
+                 _("Ongoing care of the whole family.")),
+    KnownService("general_medicine", MEDICAL, _("General Medicine"),
+                 _("A first visit for most health problems.")),
+)
 
 CATALOGUE: dict[str, KnownService] = {s.code: s for s in (*OFFICE_SERVICES, *MEDICAL_SERVICES)}
 

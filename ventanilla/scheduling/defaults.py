@@ -18,3 +18,15 @@ def office_services_ensure(country: str) -> list[Service]:
             country=code, code=known.code, defaults={"kind": known.kind})
         out.append(service)
     return out
+
+
+def medical_services_ensure(country: str) -> list[Service]:
+    """The default medical specialties of R-APT-02 for ``country``, created when missing,
+    at their default level of care (R-APT-12). Existing rows keep what administrators set."""
+    code = get_pack(country).code
+    out = []
+    for known in catalogue.MEDICAL_SERVICES:
+        service, _created = Service.objects.get_or_create(
+            country=code, code=known.code, defaults={"kind": known.kind, "level": known.level})
+        out.append(service)
+    return out

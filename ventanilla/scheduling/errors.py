@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.core.errors import Conflict, ValidationFailed
+from ventanilla.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 class SlotTaken(Conflict):
@@ -40,3 +40,37 @@ class BookingNotActive(Conflict):
 class IdempotencyKeyReused(Conflict):
     code = "IDEMPOTENCY_KEY_REUSED"
     default_message = _("This Idempotency-Key was already used for a different booking.")
+
+
+class NotCovered(ValidationFailed):
+    """R-APT-01: the person is not covered for appointments on the date; the message is the
+    coverage function's reason."""
+
+    code = "NOT_COVERED"
+    default_message = _("This person is not covered for medical appointments on that date.")
+
+
+class ReferralRequired(ValidationFailed):
+    """R-APT-08, R-APT-12: a second-level specialty is booked only with a referral."""
+
+    code = "REFERRAL_REQUIRED"
+    default_message = _("This specialty needs a referral from your health centre or doctor. "
+                        "Ask for one at your first-level appointment, then book again.")
+
+
+class QuotaExceeded(ValidationFailed):
+    """R-APT-11: the message names the quota; the channel used is blocked."""
+
+    code = "QUOTA_EXCEEDED"
+
+
+class ChannelBlocked(PermissionDenied):
+    """R-APT-11: this phone number, device or account exceeded the booking quotas."""
+
+    code = "CHANNEL_BLOCKED"
+
+
+class PhoneDayRefused(ValidationFailed):
+    """R-APT-06: by phone, the day of the appointment follows the caller's ID number."""
+
+    code = "PHONE_DAY_REFUSED"

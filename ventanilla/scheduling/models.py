@@ -6,10 +6,12 @@ place of a slot. The database defends the invariants: a slot never holds more bo
 than places, a person never holds the same slot twice.
 
 Medical appointments extend this with an optional provider: a nullable ``doctor`` on
-``Schedule`` and ``Slot``. The slot's unique key then splits in two partial constraints,
-(centre, service, starts_at) where doctor is NULL and (centre, service, doctor, starts_at)
-where it is not, so office slots keep their key on every database; ``rules.ScheduleSpec``
-and ``SlotSpec`` gain a ``doctor_id`` and generation keys on it too.
+``Schedule``, ``ScheduleException`` (leave) and ``Slot``. The slot's unique key is split in
+two partial constraints, (centre, service, starts_at) where doctor is NULL and (centre,
+service, doctor, starts_at) where it is not, so office slots keep their key on every
+database; ``rules.ScheduleSpec`` and ``SlotSpec`` carry a ``doctor_id`` and generation keys
+on it too. Second-level specialties need a ``Referral`` (R-APT-08, R-APT-12); a channel that
+exceeded the booking quotas is held in ``ChannelBlock`` (R-APT-11).
 """
 
 from __future__ import annotations
@@ -60,12 +62,21 @@ class Service(BaseModel):
         OFFICE = catalogue.OFFICE, _("Office visit")
         MEDICAL = catalogue.MEDICAL, _("Medical appointment")
 
+    class Level(models.IntegerChoices):
+        """R-APT-12: first level is booked directly; second level needs a referral."""
+
+        FIRST = 1, _("First level (booked directly)")
+        SECOND = 2, _("Second level (needs a referral)")
+
     country = models.CharField(_("country"), max_length=2)
     code = models.SlugField(_("code"), max_length=48)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(
         _("custom name"), max_length=120, blank=True,
         help_text=_("Leave empty to use the translated name of a known service."))
+    level = models.PositiveSmallIntegerField(
+        _("level of care"), choices=Level.choices, default=Level.FIRST,
+        help_text=_("Second-level specialties are booked only with a referral."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -87,6 +98,54 @@ class Service(BaseModel):
         known = catalogue.known_service(self.code)
         return str(known.label) if known else self.code
 
+    @property
+    def is_medical(self) -> bool:
+        return self.kind == self.Kind.MEDICAL
+
+    @property
+    def needs_referral(self) -> bool:
+        """R-APT-08, R-APT-12: a second-level medical specialty is booked with a referral."""
+        return self.kind == self.Kind.MEDICAL and self.level >= self.Level.SECOND
+
+    @property
+    def counts_for_quota(self) -> bool:
+        """R-APT-11: the booking quotas apply to first-level specialties."""
+        return self.kind == self.Kind.MEDICAL and self.level == self.Level.FIRST
+
+
+class Doctor(BaseModel):
+    """A doctor who sees patients of some specialties at some medical centres."""
+
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    given_names = models.CharField(_("given names"), max_length=120)
+    family_names = models.CharField(_("family names"), max_length=120)
+    registration_code = models.CharField(
+        _("registration code"), max_length=32,
+        help_text=_("Professional registration (Ecuador: MSP / SENESCYT; Peru: CMP)."))
+    is_active = models.BooleanField(_("active"), default=True)
+    centres = models.ManyToManyField(Centre, related_name="doctors", blank=True,
+                                     limit_choices_to={"kind": Centre.Kind.MEDICAL},
+                                     verbose_name=_("centres"))
+    specialties = models.ManyToManyField(Service, related_name="doctors", blank=True,
+                                         limit_choices_to={"kind": Service.Kind.MEDICAL},
+                                         verbose_name=_("specialties"))
+
+    class Meta:
+        ordering = ["country", "family_names", "given_names"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "registration_code"],
+                                    name="doctor_unique_registration"),
+        ]
+        verbose_name = _("doctor")
+        verbose_name_plural = _("doctors")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_names}".strip()
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
@@ -105,6 +164,9 @@ class Schedule(BaseModel):
                                verbose_name=_("centre"))
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="schedules",
                                 verbose_name=_("service"))
+    doctor = models.ForeignKey(
+        Doctor, null=True, blank=True, on_delete=models.PROTECT, related_name="schedules",
+        verbose_name=_("doctor"), help_text=_("For medical specialties: who sees patients."))
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"), help_text=_("Local time of the centre."))
     end_time = models.TimeField(_("until"), help_text=_("Local time of the centre."))
@@ -134,8 +196,20 @@ class Schedule(BaseModel):
         verbose_name_plural = _("schedules")
 
     def __str__(self) -> str:
-        return (f"{self.centre} · {self.service.label} · {self.get_weekday_display()} "
+        who = f" · {self.doctor}" if self.doctor_id else ""
+        return (f"{self.centre} · {self.service.label}{who} · {self.get_weekday_display()} "
                 f"{self.start_time:%H:%M}–{self.end_time:%H:%M}")
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        doctor = self.doctor if self.doctor_id is not None else None
+        if doctor is None:
+            return
+        if self.service_id and not doctor.specialties.filter(pk=self.service_id).exists():
+            raise ValidationError({"doctor": _("This doctor does not see this specialty.")})
+        if self.centre_id and not doctor.centres.filter(pk=self.centre_id).exists():
+            raise ValidationError({"doctor": _("This doctor does not work at this centre.")})
 
 
 class ScheduleException(BaseModel):
@@ -146,6 +220,10 @@ class ScheduleException(BaseModel):
     service = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.PROTECT, related_name="closures",
         verbose_name=_("service"), help_text=_("Leave empty to close the whole centre."))
+    doctor = models.ForeignKey(
+        Doctor, null=True, blank=True, on_delete=models.PROTECT, related_name="leave",
+        verbose_name=_("doctor"),
+        help_text=_("Leave of one doctor: only their times close."))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=200)
@@ -172,6 +250,8 @@ class Slot(BaseModel):
                                verbose_name=_("centre"))
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="slots",
                                 verbose_name=_("service"))
+    doctor = models.ForeignKey(Doctor, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="slots", verbose_name=_("doctor"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveSmallIntegerField(_("places"), default=1)
@@ -183,7 +263,10 @@ class Slot(BaseModel):
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["centre", "service", "starts_at"],
-                                    name="slot_unique_time"),
+                                    condition=Q(doctor=None), name="slot_unique_time"),
+            models.UniqueConstraint(fields=["centre", "service", "doctor", "starts_at"],
+                                    condition=Q(doctor__isnull=False),
+                                    name="slot_unique_doctor_time"),
             models.CheckConstraint(condition=Q(booked_count__gte=0),
                                    name="slot_booked_count_not_negative"),
             models.CheckConstraint(condition=Q(booked_count__lte=F("capacity")),
@@ -192,7 +275,9 @@ class Slot(BaseModel):
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
                                    name="slot_ends_after_it_starts"),
         ]
-        indexes = [models.Index(fields=["service", "starts_at"], name="slot_service_time")]
+        indexes = [models.Index(fields=["service", "starts_at"], name="slot_service_time"),
+                   models.Index(fields=["doctor", "starts_at"], condition=Q(doctor__isnull=False),
+                                name="slot_doctor_time")]
         verbose_name = _("slot")
         verbose_name_plural = _("slots")
 
@@ -259,3 +344,91 @@ class Booking(BaseModel):
     @property
     def subject_ref(self) -> str:
         return self.booked_for.subject_ref
+
+
+class Referral(BaseModel):
+    """A referral to a second-level specialty (R-APT-08, R-APT-12).
+
+    Booking consumes it (``used``, linked to the booking); cancelling that booking in time
+    gives it back; a missed appointment voids it, and the person needs a new one.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        USED = "used", _("Used")
+        VOID = "void", _("Void")
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="referrals", verbose_name=_("patient"))
+    specialty = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals",
+                                  limit_choices_to={"kind": Service.Kind.MEDICAL},
+                                  verbose_name=_("specialty"))
+    issued_by = models.CharField(_("issued by"), max_length=200,
+                                 help_text=_("The doctor or health centre that refers."))
+    doctor = models.ForeignKey(Doctor, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="referrals_issued", verbose_name=_("doctor"))
+    centre = models.ForeignKey(Centre, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="referrals_issued", verbose_name=_("centre"))
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.ACTIVE)
+    used_by = models.OneToOneField("Booking", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="referral", verbose_name=_("used by"))
+
+    class Meta:
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_on__gte=F("issued_on")),
+                                   name="referral_expires_after_issue"),
+            models.CheckConstraint(condition=~Q(status="used") | Q(used_by__isnull=False),
+                                   name="referral_used_has_booking"),
+        ]
+        indexes = [models.Index(fields=["person", "specialty", "status"],
+                                name="referral_person_specialty")]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.specialty.label} · {self.issued_on}–{self.expires_on} · {self.status}"
+
+    @property
+    def subject_ref(self) -> str:
+        return self.person.subject_ref
+
+
+class ChannelBlock(BaseModel):
+    """A phone number, device or web account that exceeded the booking quotas (R-APT-11):
+    blocked for 30 days, permanently (``until`` empty) on a second offence."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone number")
+        DEVICE = "device", _("Device")
+        WEB = "web", _("Web account")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=128,
+                           help_text=_("The phone number, device id or account."))
+    person = models.ForeignKey("people.Person", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("person booked for"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    until = models.DateTimeField(_("blocked until"), null=True, blank=True,
+                                 help_text=_("Empty: blocked permanently."))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "key"], name="channel_block_key")]
+        verbose_name = _("channel block")
+        verbose_name_plural = _("channel blocks")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+    @property
+    def permanent(self) -> bool:
+        return self.until is None

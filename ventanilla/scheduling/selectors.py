@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from ventanilla.countries.registry import get_pack
 
-from .models import Booking, BookingStatus, Centre, Service, Slot
+from .models import Booking, BookingStatus, Centre, Doctor, Referral, Service, Slot
 
 
 def _tz(country: str | None, centre: Centre | None) -> tzinfo:
@@ -26,12 +27,19 @@ def _day_start(day: date, tz: tzinfo) -> datetime:
 
 def slots_free(*, country: str | None = None, service: Service | str | None = None,
                centre: Centre | None = None, date_from: date | None = None,
-               date_to: date | None = None, now: datetime | None = None) -> QuerySet[Slot]:
+               date_to: date | None = None, now: datetime | None = None,
+               kind: str | None = None, doctor: Doctor | None = None,
+               place: str | None = None, weekdays: Collection[int] | None = None,
+               ) -> QuerySet[Slot]:
     """Open future slots with a free place, earliest first. Dates are local to the country
-    of the centre (or ``country``) and both included. ``service`` is a row or a code."""
+    of the centre (or ``country``) and both included. ``service`` is a row or a code (a
+    specialty for medical appointments); ``kind`` is ``office`` or ``medical``; ``place`` a
+    geography code of the country pack that the centre's place code starts with (a province,
+    a city); ``weekdays`` (Monday = 0) keeps only those local weekdays, for the call centre's
+    phone days (R-APT-06)."""
     now = now or timezone.now()
     tz = _tz(country, centre)
-    qs = (Slot.objects.select_related("centre", "service")
+    qs = (Slot.objects.select_related("centre", "service", "doctor")
           .filter(is_open=True, centre__is_active=True, service__is_active=True,
                   booked_count__lt=F("capacity"), starts_at__gt=now))
     if country:
@@ -42,21 +50,33 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
         qs = qs.filter(service=service)
     elif service:
         qs = qs.filter(service__code=service)
+    if kind:
+        qs = qs.filter(service__kind=kind)
+    if doctor is not None:
+        qs = qs.filter(doctor=doctor)
+    if place:
+        qs = qs.filter(centre__subdivision_code__startswith=place)
     if date_from is not None:
         qs = qs.filter(starts_at__gte=_day_start(date_from, tz))
     if date_to is not None:
         qs = qs.filter(starts_at__lt=_day_start(date_to + timedelta(days=1), tz))
+    if weekdays is not None and set(weekdays) != set(range(7)):
+        qs = (qs.annotate(local_iso_weekday=ExtractIsoWeekDay("starts_at", tzinfo=tz))
+              .filter(local_iso_weekday__in=[d + 1 for d in weekdays]))
     return qs.order_by("starts_at", "centre__name", "pk")
 
 
 def slot_dates_free(*, country: str | None = None, service: Service | str | None = None,
                     centre: Centre | None = None, date_from: date | None = None,
                     date_to: date | None = None, limit: int = 10,
-                    now: datetime | None = None) -> list[date]:
+                    now: datetime | None = None, kind: str | None = None,
+                    doctor: Doctor | None = None, place: str | None = None,
+                    weekdays: Collection[int] | None = None) -> list[date]:
     """The next local dates that still have a free place (for a date picker)."""
     tz = _tz(country, centre)
     qs = slots_free(country=country, service=service, centre=centre, date_from=date_from,
-                    date_to=date_to, now=now)
+                    date_to=date_to, now=now, kind=kind, doctor=doctor, place=place,
+                    weekdays=weekdays)
     days = (qs.order_by().annotate(day=TruncDate("starts_at", tzinfo=tz))
             .values_list("day", flat=True).distinct().order_by("day"))
     return list(days[:limit])
@@ -64,13 +84,33 @@ def slot_dates_free(*, country: str | None = None, service: Service | str | None
 
 def slot_get(public_id: UUID | str) -> Slot | None:
     try:
-        return Slot.objects.select_related("centre", "service").get(public_id=public_id)
+        return Slot.objects.select_related("centre", "service", "doctor").get(
+            public_id=public_id)
     except (Slot.DoesNotExist, ValueError, TypeError, ValidationError):
         return None
 
 
 def service_get(*, country: str, code: str) -> Service | None:
     return Service.objects.filter(country=country.upper(), code=code).first()
+
+
+def doctor_get(public_id: UUID | str) -> Doctor | None:
+    try:
+        return Doctor.objects.get(public_id=public_id)
+    except (Doctor.DoesNotExist, ValueError, TypeError, ValidationError):
+        return None
+
+
+def phone_weekdays(person) -> set[int]:
+    """R-APT-06: the weekdays the call centre may offer this caller (country pack rule)."""
+    return get_pack(person.country).phone_booking_weekdays(person.id_number)
+
+
+def referrals_of(person, *, active_only: bool = False) -> QuerySet[Referral]:
+    qs = Referral.objects.select_related("specialty", "doctor", "centre").filter(person=person)
+    if active_only:
+        qs = qs.filter(status=Referral.Status.ACTIVE)
+    return qs.order_by("-issued_on", "-pk")
 
 
 def centre_get(public_id: UUID | str) -> Centre | None:
@@ -106,21 +146,25 @@ def may_book_for(person, booked_for, *, on: date | None = None) -> bool:
     return _dependant_people(person, on=on).filter(pk=booked_for.pk).exists()
 
 
-def bookings_of(person, *, active_only: bool = False) -> QuerySet[Booking]:
+def bookings_of(person, *, active_only: bool = False,
+                kind: str | None = None) -> QuerySet[Booking]:
     """Bookings a person made (for themself or dependants) and those made for them,
-    earliest visit first."""
-    qs = (Booking.objects.select_related("slot__centre", "slot__service", "booked_for",
-                                         "person", "case")
+    earliest visit first; ``kind`` keeps office visits or medical appointments only."""
+    qs = (Booking.objects.select_related("slot__centre", "slot__service", "slot__doctor",
+                                         "booked_for", "person", "case")
           .filter(Q(person=person) | Q(booked_for=person)))
     if active_only:
         qs = qs.filter(status=BookingStatus.BOOKED)
+    if kind:
+        qs = qs.filter(slot__service__kind=kind)
     return qs.order_by("slot__starts_at", "pk")
 
 
-def booking_get_for(person, public_id: UUID | str) -> Booking | None:
+def booking_get_for(person, public_id: UUID | str, *, kind: str | None = None
+                    ) -> Booking | None:
     """A booking by public id, only when ``person`` made it or it is for them."""
     try:
-        return bookings_of(person).get(public_id=public_id)
+        return bookings_of(person, kind=kind).get(public_id=public_id)
     except (Booking.DoesNotExist, ValueError, TypeError, ValidationError):
         return None
 

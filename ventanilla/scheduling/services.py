@@ -1,10 +1,16 @@
-"""Writes of the slot engine: slot generation and bookings (R-REG-07, R-APT-04, R-APT-10).
+"""Writes of the slot engine: slot generation and bookings (R-REG-07, R-APT-01..13).
 
 Every channel (portal, API, call centre, WhatsApp, counter) books through these functions.
 A booking takes a row lock on the slot and increments its counter with ``F()`` in the same
 transaction, and the database refuses a counter above the slot's places, so no place is
 ever given twice (R-APT-10). The people concerned are locked first, so one person cannot
-take two visits at the same time through two channels at once.
+take two visits at the same time through two channels at once, nor slip under a quota
+(R-APT-11) or use one referral twice (R-APT-08) by booking twice at once.
+
+Medical appointments are bookings of a ``Service`` of kind medical and add: the coverage
+check (``eligibility``, R-APT-01), the phone-day rule (R-APT-06), the referral of
+second-level specialties (``referrals``, R-APT-08, R-APT-12), the quotas with the channel
+block (``quotas``, R-APT-11) and the no-show account block (R-APT-05).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +32,7 @@ from ventanilla.core.errors import NotFound, PermissionDenied, ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
-from . import rules, selectors
+from . import quotas, referrals, rules, selectors
 from .eligibility import eligibility_for
 from .errors import (
     AlreadyBooked,
@@ -34,10 +40,12 @@ from .errors import (
     BookingNotActive,
     CancelTooLate,
     IdempotencyKeyReused,
+    PhoneDayRefused,
     SlotTaken,
     SlotUnavailable,
 )
 from .models import Booking, BookingStatus, Centre, Schedule, ScheduleException, Service, Slot
+from .quotas import ChannelKey
 
 IDEMPOTENCY_KEY_MAX = 64
 
@@ -64,8 +72,10 @@ def slots_generate(*, centre: Centre, service: Service | None = None, date_from:
     if not centre.is_active or date_to < date_from:
         return SlotsGenerated(0, 0, 0)
     pack = get_pack(centre.country)
-    schedules = Schedule.objects.filter(centre=centre, is_active=True, service__is_active=True,
-                                        service__country=centre.country)
+    schedules = (Schedule.objects.filter(centre=centre, is_active=True,
+                                         service__is_active=True,
+                                         service__country=centre.country)
+                 .filter(Q(doctor=None) | Q(doctor__is_active=True)))
     exceptions = ScheduleException.objects.filter(centre=centre, starts_on__lte=date_to,
                                                   ends_on__gte=date_from)
     slots = Slot.objects.filter(centre=centre)
@@ -79,20 +89,22 @@ def slots_generate(*, centre: Centre, service: Service | None = None, date_from:
         schedules=[rules.ScheduleSpec(
             service_id=s.service_id, weekday=s.weekday, start_time=s.start_time,
             end_time=s.end_time, slot_minutes=s.slot_minutes, capacity=s.capacity,
-            valid_from=s.valid_from, valid_until=s.valid_until) for s in schedules],
+            valid_from=s.valid_from, valid_until=s.valid_until, doctor_id=s.doctor_id)
+            for s in schedules],
         date_from=date_from, date_to=date_to, tz=pack.tz, holidays=holidays,
-        closures=[rules.Closure(e.starts_on, e.ends_on, e.service_id) for e in exceptions])
-    wanted = {(s.service_id, s.starts_at): s for s in specs if s.starts_at > now}
+        closures=[rules.Closure(e.starts_on, e.ends_on, e.service_id, e.doctor_id)
+                  for e in exceptions])
+    wanted = {(s.service_id, s.doctor_id, s.starts_at): s for s in specs if s.starts_at > now}
     lower = max(now, datetime.combine(date_from, time.min, tzinfo=pack.tz))
     upper = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=pack.tz)
     existing = {
-        (service_id, starts_at): (pk, is_open)
-        for pk, service_id, starts_at, is_open in slots.filter(
+        (service_id, doctor_id, starts_at): (pk, is_open)
+        for pk, service_id, doctor_id, starts_at, is_open in slots.filter(
             starts_at__gt=lower, starts_at__lt=upper,
-        ).values_list("pk", "service_id", "starts_at", "is_open")
+        ).values_list("pk", "service_id", "doctor_id", "starts_at", "is_open")
     }
-    missing = [Slot(centre=centre, service_id=s.service_id, starts_at=s.starts_at,
-                    ends_at=s.ends_at, capacity=s.capacity)
+    missing = [Slot(centre=centre, service_id=s.service_id, doctor_id=s.doctor_id,
+                    starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity)
                for key, s in wanted.items() if key not in existing]
     to_close = [pk for key, (pk, is_open) in existing.items() if is_open and key not in wanted]
     to_reopen = [pk for key, (pk, is_open) in existing.items() if not is_open and key in wanted]
@@ -170,7 +182,22 @@ def _lock_people(*people) -> None:
 
 def _lock_slot(pk: int) -> Slot:
     return (Slot.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("centre", "service").get(pk=pk))
+            .select_related("centre", "service", "doctor").get(pk=pk))
+
+
+def _check_phone_day(slot: Slot, caller, channel: Channel | str) -> None:
+    """R-APT-06: by phone, a medical appointment falls on a day the caller's ID allows."""
+    if str(channel) != Channel.PHONE or not slot.service.is_medical:
+        return
+    pack = get_pack(slot.centre.country)
+    allowed = pack.phone_booking_weekdays(caller.id_number)
+    if _local_date(slot).weekday() not in allowed:
+        from .models import Weekday
+
+        names = ", ".join(str(Weekday(d).label) for d in sorted(allowed))
+        raise PhoneDayRefused(
+            _("By phone, appointments for this ID number are given on %(days)s.")
+            % {"days": names}, field="slot")
 
 
 def _local_date(slot: Slot) -> date:
@@ -205,6 +232,7 @@ def _check_eligibility(slot: Slot, booked_for, eligibility: Eligibility | None) 
 def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | str,
                    actor=None, idempotency_key: str | None = None, case=None,
                    purpose: str = "", eligibility: Eligibility | None = None,
+                   channel_key: ChannelKey | str | None = None,
                    now: datetime | None = None) -> Booking:
     """Book one place of ``slot`` for ``booked_for`` (``person`` or one of their dependants).
 
@@ -212,25 +240,38 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
     needs ``scheduling.add_booking`` and is audited; without an actor the person books
     themself, which a blocked web account may not (R-APT-05). The same ``idempotency_key``
     from the same person returns the first booking. ``eligibility`` overrides the check
-    registered for the service's kind (none for office visits).
+    registered for the service's kind (none for office visits; coverage for medical ones).
+
+    Medical appointments also: follow the caller's phone days on the phone channel
+    (R-APT-06); consume a referral for a second-level specialty (R-APT-08, R-APT-12); count
+    against the person's quotas (R-APT-11) — ``channel_key`` (the caller's or WhatsApp
+    sender's number, a device id, or a ``quotas.ChannelKey``) is refused while blocked and
+    blocked when the booking would exceed a quota.
     """
     now = now or timezone.now()
     booked_for = booked_for or person
     slot = Slot.objects.select_related("centre", "service").get(pk=slot.pk)
     staff = _check_staff(actor, perm="scheduling.add_booking", country=slot.centre.country)
+    medical = slot.service.is_medical
     if not staff:
         account_check_not_blocked(person)
+        if medical and booked_for.pk != person.pk:
+            account_check_not_blocked(booked_for)
     key = _clean_key(idempotency_key)
     if key is not None:
         existing = Booking.objects.filter(person=person, idempotency_key=key).first()
         if existing is not None:
             return _replay(existing, slot=slot, booked_for=booked_for)
+    block_key = quotas.channel_key_for(channel, channel_key) if medical else None
+    quotas.channel_check_not_blocked(block_key, now=now)
     if person.country != slot.centre.country:
         raise SlotUnavailable(_("This centre belongs to another health system."), field="slot")
-    if not selectors.may_book_for(person, booked_for, on=_local_date(slot)):
+    day = _local_date(slot)
+    if not selectors.may_book_for(person, booked_for, on=day):
         raise BookedForRefused(field="booked_for")
     if case is not None and case.person_id not in (person.pk, booked_for.pk):
         raise ValidationFailed(_("This case belongs to someone else."), field="case")
+    _check_phone_day(slot, person, channel)
     _check_eligibility(slot, booked_for, eligibility)
     purpose = clean_text(purpose, max_length=300)
     try:
@@ -240,6 +281,12 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                 existing = Booking.objects.filter(person=person, idempotency_key=key).first()
                 if existing is not None:
                     return _replay(existing, slot=slot, booked_for=booked_for)
+            breach = quotas.quota_breach_for(booked_for=booked_for, slot=slot)
+            if breach is not None:
+                raise _QuotaBreached(breach)
+            referral = (referrals.referral_take(person=booked_for, specialty=slot.service,
+                                                on=day)
+                        if slot.service.needs_referral else None)
             locked = _lock_slot(slot.pk)
             _ensure_bookable(locked, now=now)
             _ensure_free_at_that_time(locked, booked_for)
@@ -251,12 +298,21 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                 slot=locked, person=person, booked_for=booked_for, channel=channel,
                 booked_by=actor if staff else None, idempotency_key=key, purpose=purpose,
                 case=case)
+            if referral is not None:
+                referrals.referral_use(referral, booking=booking)
             if staff:
                 audit_record(actor=actor, action="booking.create", obj=booking,
                              subject_ref=booked_for.subject_ref, channel=str(channel),
                              details={"slot": str(locked.public_id),
                                       "starts_at": locked.starts_at.isoformat(),
                                       "for": booked_for.subject_ref})
+    except _QuotaBreached as exc:
+        # The booking rolled back; the sanction is recorded on its own (R-APT-11).
+        block = None
+        if block_key is not None:
+            block = quotas.channel_block_record(key=block_key, person=booked_for,
+                                                channel=channel, breach=exc.breach, now=now)
+        raise quotas.quota_refusal(exc.breach, block) from None
     except IntegrityError as exc:
         # Only a bug or a race the locks did not cover reaches here; the database refused.
         if key is not None:
@@ -266,6 +322,12 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
         raise SlotTaken(field="slot") from exc
     locked.booked_count += 1
     return booking
+
+
+class _QuotaBreached(Exception):
+    def __init__(self, breach: rules.QuotaBreach):
+        super().__init__(breach)
+        self.breach = breach
 
 
 def _acting_on(booking: Booking, *, actor, by_person, perm: str) -> bool:
@@ -281,6 +343,10 @@ def _acting_on(booking: Booking, *, actor, by_person, perm: str) -> bool:
 def _ensure_in_window(slot: Slot, *, now: datetime) -> None:
     hours = get_pack(slot.centre.country).cancel_notice_hours
     if not rules.may_change(starts_at=slot.starts_at, now=now, notice_hours=hours):
+        if slot.service.is_medical:
+            raise CancelTooLate(
+                _("Medical appointments can be cancelled or changed only up to %(hours)d "
+                  "hours before they start.") % {"hours": hours}, field="booking")
         raise CancelTooLate(
             _("Visits can be cancelled or changed only up to %(hours)d hours before they "
               "start.") % {"hours": hours}, field="booking")
@@ -310,6 +376,8 @@ def booking_cancel(*, booking: Booking, channel: Channel | str, actor=None, by_p
         locked.cancelled_at = now
         locked.cancelled_by = actor if staff else None
         locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        if slot.service.needs_referral:
+            referrals.referral_release(booking=locked)
         if staff:
             audit_record(actor=actor, action="booking.cancel", obj=locked,
                          subject_ref=locked.booked_for.subject_ref, channel=str(channel),
@@ -334,6 +402,7 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
         "service_id", "centre__country").get(pk=booking.slot_id)
     if new_slot.service_id != old_service or new_slot.centre.country != old_country:
         raise SlotUnavailable(_("Choose a time of the same service."), field="slot")
+    _check_phone_day(new_slot, booking.person, channel)
     _check_eligibility(new_slot, booking.booked_for, eligibility)
     with transaction.atomic():
         _lock_people(booking.booked_for)
@@ -342,6 +411,12 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
             raise BookingNotActive(field="booking")
         if locked.slot_id == new_slot.pk:
             return locked
+        breach = quotas.quota_breach_for(booked_for=locked.booked_for, slot=new_slot,
+                                         exclude=locked)
+        if breach is not None:
+            raise quotas.quota_refusal(breach, None)
+        if new_slot.service.needs_referral:
+            referrals.referral_check_date(booking=locked, on=_local_date(new_slot))
         slots = {s.pk: s for s in Slot.objects.select_for_update(of=("self",), no_key=True)
                  .select_related("centre", "service")
                  .filter(pk__in=[locked.slot_id, new_slot.pk]).order_by("pk")}
@@ -384,7 +459,9 @@ def booking_attendance_record(*, booking: Booking, attended: bool, actor,
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.status != BookingStatus.BOOKED:
             raise BookingNotActive(field="booking")
-        starts_at = Slot.objects.values_list("starts_at", flat=True).get(pk=locked.slot_id)
+        starts_at, kind, level, country = Slot.objects.values_list(
+            "starts_at", "service__kind", "service__level", "centre__country",
+        ).get(pk=locked.slot_id)
         if now < starts_at - (ATTENDED_EARLY if attended else timedelta(0)):
             raise ValidationFailed(_("Attendance can be recorded once the visit has started."),
                                    field="booking")
@@ -393,4 +470,8 @@ def booking_attendance_record(*, booking: Booking, attended: bool, actor,
         audit_record(actor=actor, action="booking.attendance", obj=locked,
                      subject_ref=locked.booked_for.subject_ref,
                      channel=Channel.BACK_OFFICE, details={"status": locked.status})
+        if not attended and kind == Service.Kind.MEDICAL:
+            if level >= Service.Level.SECOND:
+                referrals.referral_void(booking=locked)      # R-APT-08
+            quotas.no_show_sanction(booking=locked, country=country)   # R-APT-05
     return locked

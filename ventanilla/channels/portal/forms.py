@@ -298,3 +298,66 @@ class VisitorCodeForm(forms.Form):
         error_messages={"required": _("Enter the 6-digit code from the e-mail")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "class": "govuk-input--width-5"}))
+
+
+class ContactForm(forms.Form):
+    """R-APT-03: the person confirms how to reach them before booking."""
+
+    mobile_phone = forms.CharField(
+        label=_("Mobile phone"), max_length=20,
+        error_messages={"required": _("Enter your mobile phone number")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                      "class": "govuk-input--width-20"}))
+    carrier = forms.ChoiceField(
+        label=_("Mobile phone carrier"), required=False,
+        help_text=_("We read it from the number when we can; otherwise choose yours."))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254,
+        error_messages={"required": _("Enter your e-mail address"),
+                        "invalid": _("Enter an e-mail address in the correct format, like "
+                                     "name@example.com")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
+
+    def __init__(self, *args, carriers, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["carrier"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Select")), *[(c, c) for c in carriers]]
+
+
+class AppointmentWhatForm(forms.Form):
+    """R-APT-03: for whom, which specialty, where (province and city)."""
+
+    booked_for = forms.ChoiceField(
+        label=_("Who is the appointment for?"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select who the appointment is for")})
+    specialty = forms.ChoiceField(
+        label=_("Specialty"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        error_messages={"required": _("Select a specialty")})
+    province = forms.ChoiceField(
+        label=_("Province or region"),
+        error_messages={"required": _("Select a province or region")})
+    city = forms.ChoiceField(
+        label=_("City (canton or province)"),
+        error_messages={"required": _("Select a city")})
+
+    def __init__(self, *args, people, specialties, provinces, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = {
+            "booked_for": [(str(p.public_id), _("Me (%(name)s)") % {"name": p.full_name}
+                            if i == 0 else p.full_name) for i, p in enumerate(people)],
+            "specialty": specialties,
+            "province": [("", _("Select")), *provinces],
+            "city": [("", _("Select")), *cities],
+        }
+        for name, values in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = values
+
+    def clean(self):
+        data = super().clean()
+        province, city = data.get("province", ""), data.get("city", "")
+        if province and city and not city.startswith(province):
+            self.add_error("city", _("Select a city of the province you chose"))
+        return data

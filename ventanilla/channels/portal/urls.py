@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appointments, views
 
 app_name = "portal"
 
@@ -15,6 +15,19 @@ urlpatterns = [
     path("aportes/reportar-error/", views.contribution_error, name="contribution_error"),
     path("tramites/nuevo/", views.in_person_matter, name="in_person_matter"),
     path("tramites/<str:reference>/", views.case_detail, name="case"),
+    path("citas/", appointments.appointments, name="appointments"),
+    path("citas/nueva/", appointments.appointment_contact, name="appointment_contact"),
+    path("citas/nueva/especialidad/", appointments.appointment_what, name="appointment_what"),
+    path("citas/nueva/fecha/", appointments.appointment_date, name="appointment_date"),
+    path("citas/nueva/centro/", appointments.appointment_centre, name="appointment_centre"),
+    path("citas/nueva/hora/", appointments.appointment_time, name="appointment_time"),
+    path("citas/<uuid:public_id>/", appointments.appointment, name="appointment"),
+    path("citas/<uuid:public_id>/cancelar/", appointments.appointment_cancel,
+         name="appointment_cancel"),
+    path("citas/<uuid:public_id>/cita.ics", appointments.appointment_document,
+         {"kind": "ics"}, name="appointment_ics"),
+    path("citas/<uuid:public_id>/cita.pdf", appointments.appointment_document,
+         {"kind": "pdf"}, name="appointment_pdf"),
     path("visitas/", views.visits, name="visits"),
     path("visitas/identificarse/", views.visitor, name="visitor"),
     path("visitas/codigo/", views.visitor_code, name="visitor_code"),

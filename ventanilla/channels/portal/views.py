@@ -421,7 +421,7 @@ def _visit_what(request, person):
 @booker_required
 def visits(request, person):
     rows = [{"booking": b, "starts": _local(person, b.slot.starts_at)}
-            for b in scheduling_selectors.bookings_of(person)]
+            for b in scheduling_selectors.bookings_of(person, kind="office")]
     now = timezone.now()
     return _render(request, "portal/visits.html", {
         "upcoming": [r for r in rows if r["booking"].status == "booked"
@@ -501,7 +501,7 @@ def visit_time(request, person):
 
 @booker_required
 def visit(request, person, public_id):
-    booking = scheduling_selectors.booking_get_for(person, public_id)
+    booking = scheduling_selectors.booking_get_for(person, public_id, kind="office")
     if booking is None:
         raise Http404
     pack = get_pack(booking.slot.centre.country)
@@ -517,7 +517,7 @@ def visit(request, person, public_id):
 @booker_required
 @require_POST
 def visit_cancel(request, person, public_id):
-    booking = scheduling_selectors.booking_get_for(person, public_id)
+    booking = scheduling_selectors.booking_get_for(person, public_id, kind="office")
     if booking is None:
         raise Http404
     try:
@@ -538,7 +538,7 @@ def visit_document(request, person, public_id, kind: str):
 
     from ventanilla.scheduling.documents import booking_ics, booking_pdf
 
-    booking = scheduling_selectors.booking_get_for(person, public_id)
+    booking = scheduling_selectors.booking_get_for(person, public_id, kind="office")
     if booking is None:
         raise Http404
     name = f"cita-{booking.slot.starts_at:%Y%m%d}"

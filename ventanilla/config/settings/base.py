@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, included by the admin's (date inputs)
     "axes",
     "ninja",
     "django_tasks_db",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "ventanilla.contributions",
     "ventanilla.dependants",
     "ventanilla.notifications",
+    "ventanilla.whatsapp",
     "ventanilla.channels",
     "ventanilla.demo",
 ]
@@ -214,6 +216,26 @@ OUTAGE_BANNER = os.environ.get("OUTAGE_BANNER", "")
 EMAIL_CODE_TTL_MINUTES = 15
 EMAIL_CODE_MAX_ATTEMPTS = 5
 RESUME_LINK_TTL_HOURS = 72
+
+# R-APT-11 (IESS since September 2025): most medical appointments of first-level
+# specialties a person may hold in any window of N consecutive days, across all channels,
+# as {days: most}; exceeding one blocks the channel used for 30 days (for good on a second
+# offence; APPOINTMENT_CHANNEL_BLOCK_DAYS overrides the 30).
+APPOINTMENT_QUOTAS = {1: 2, 7: 4, 30: 10}
+
+# WhatsApp Business Cloud API (R-APT-07): the webhook's handshake token and app secret
+# (X-Hub-Signature-256), and the sender's endpoint, number id and access token. Empty
+# secrets refuse every webhook request; an empty access token keeps replies unsent (demo).
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_API_URL = os.environ.get(
+    "WHATSAPP_API_URL", "https://graph.facebook.com/v21.0/{phone_number_id}/messages")
+# A conversation forgets who was identified after this many minutes without messages.
+WHATSAPP_CONVERSATION_MINUTES = int(os.environ.get("WHATSAPP_CONVERSATION_MINUTES", "30"))
+# The WhatsApp simulator page (/demo/whatsapp/); local and test settings turn it on.
+DEMO_WHATSAPP = False
 
 LOGGING = {
     "version": 1,

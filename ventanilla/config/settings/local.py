@@ -22,6 +22,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # The demo mailbox page lets a newcomer read the one-time codes the service sent.
 DEMO_MAILBOX = True
+# WhatsApp demo: the simulator page signs its webhook payloads with these values.
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN") or "demo-verify-token"
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET") or "demo-app-secret"
+DEMO_WHATSAPP = True
 
 for _sub in ("", "mail", "private"):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)

@@ -20,3 +20,14 @@ SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 DEMO_MAILBOX = False
+DEMO_WHATSAPP = False
+# WhatsApp (R-APT-07): secrets only from the environment (base.py reads them, no defaults).
+# With WHATSAPP_ENABLED=1 every one of them is required; without it the webhook refuses
+# every request (empty secrets) and replies stay unsent.
+if os.environ.get("WHATSAPP_ENABLED") == "1" and not os.environ.get("VENTANILLA_CHECK_ONLY"):
+    _missing = [name for name in ("WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET",
+                                  "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID")
+                if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured("WhatsApp is enabled but these are not set: "
+                                   + ", ".join(_missing))

@@ -29,5 +29,9 @@ PASSWORD_HASHERS = [
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DEMO_MAILBOX = True
+WHATSAPP_VERIFY_TOKEN = "test-verify-token"
+WHATSAPP_APP_SECRET = "test-app-secret"
+WHATSAPP_ACCESS_TOKEN = ""  # tests that send start a local server and set it
+DEMO_WHATSAPP = True
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -60,6 +60,7 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
     timezone = "America/Guayaquil"
     currency = "USD"
     phone_region = "EC"
+    carriers = ("Claro", "Movistar", "CNT")
     id_types = (CEDULA, PASSPORT)
     geography_levels = (_("Province"), _("Canton"), _("Parish"))
     data_dir = Path(__file__).parent / "data"
@@ -130,6 +131,16 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
         except InvalidChecksum as exc:
             raise IdInvalid(_("This cédula number is not valid: the last digit does not match. "
                               "Check the number on your card"), field="id_number") from exc
+
+    def phone_booking_weekdays(self, id_number: str, /) -> set[int]:
+        """R-APT-06 (seed 004, IESS call centre 140): the last digit of the caller's ID
+        decides the days: even (0, 2, 4, 6, 8) → Tuesday, Thursday, Saturday; odd →
+        Monday, Wednesday, Friday. An ID without a final digit (some passports) has no
+        restriction."""
+        last = (id_number or "").strip()[-1:]
+        if not last.isdigit():
+            return set(range(7))
+        return {1, 3, 5} if int(last) % 2 == 0 else {0, 2, 4}
 
     def all_document_kinds(self) -> Sequence[DocumentKind]:
         return (IDENTITY, RESIDENCE, RESIDENCY_PERMIT, PREVIOUS_CARD, TRANSLATION, FORM)

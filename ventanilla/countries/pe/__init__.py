@@ -64,6 +64,7 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
     timezone = "America/Lima"
     currency = "PEN"
     phone_region = "PE"
+    carriers = ("Claro", "Movistar", "Entel", "Bitel")
     id_types = (DNI, CE, PASSPORT)
     geography_levels = (_("Department"), _("Province"), _("District"))
     data_dir = Path(__file__).parent / "data"
@@ -71,6 +72,8 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
     situation_questions = ("employed_locally", "documents_in_other_language")
     # R-APT-13: EsSalud needs 24 hours' notice to cancel or reschedule an appointment.
     cancel_notice_hours = 24
+    # R-APT-06: no day-by-ID rule is published for EsSalud's phone booking (R-APT-13), so
+    # ``phone_booking_weekdays`` keeps the base class's "no restriction".
 
     # R-AFF-08: EsSalud (contributory) and the SIS plans.
     affiliation_types = (

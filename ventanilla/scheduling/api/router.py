@@ -28,6 +28,7 @@ visits_router = Router(tags=["visits"])
 
 MAX_RANGE_DAYS = 92
 MAX_LIMIT = 200
+OFFICE = Service.Kind.OFFICE
 
 
 def _centre_out(centre: Centre) -> dict:
@@ -39,11 +40,17 @@ def _service_out(service: Service) -> dict:
     return {"code": service.code, "kind": service.kind, "name": service.label}
 
 
+def _doctor_out(slot: Slot) -> dict | None:
+    doctor = slot.doctor if slot.doctor_id else None
+    return {"id": doctor.public_id, "name": doctor.full_name} if doctor is not None else None
+
+
 def slot_out(slot: Slot) -> dict:
     tz = get_pack(slot.centre.country).tz
     return {"id": slot.public_id, "starts_at": slot.starts_at.astimezone(tz),
             "ends_at": slot.ends_at.astimezone(tz), "centre": _centre_out(slot.centre),
-            "service": _service_out(slot.service), "free": slot.free}
+            "service": _service_out(slot.service), "doctor": _doctor_out(slot),
+            "free": slot.free}
 
 
 def visit_out(booking: Booking, *, now: datetime | None = None) -> dict:
@@ -79,36 +86,70 @@ def _range(pack_tz, date_from: date | None, date_to: date | None) -> tuple[date,
     return start, end
 
 
-@slots_router.get("", response=list[SlotOut], auth=None)
-def slots_list(request, country: str, service: str | None = None, centre: UUID | None = None,
-               date_from: date | None = None, date_to: date | None = None, limit: int = 50):
-    """Free times, earliest first. Dates are local to the country and both included
-    (default: the next 28 days). ``service`` is a service code (``document_submission``)."""
-    pack = get_pack(country)
+def _place(pack, province: str | None, city: str | None) -> str | None:
+    """The geography code the centre's place code must start with (R-APT-03)."""
+    for field, code in (("city", city), ("province", province)):
+        if code and pack.geography.get(code.strip()) is None:
+            raise ValidationFailed(_("There is no such place in %(country)s.")
+                                   % {"country": pack.name}, field=field)
+    if city and province and not city.strip().startswith(province.strip()):
+        raise ValidationFailed(_("This city is not in that province."), field="city")
+    code = (city or province or "").strip()
+    return code or None
+
+
+def _filters(pack, *, centre: UUID | None, doctor: UUID | None, kind: str | None,
+             province: str | None, city: str | None) -> dict:
     place = None
     if centre is not None:
         place = selectors.centre_get(centre)
         if place is None or place.country != pack.code:
             raise NotFound(_("There is no such centre."), field="centre")
+    who = None
+    if doctor is not None:
+        who = selectors.doctor_get(doctor)
+        if who is None or who.country != pack.code:
+            raise NotFound(_("There is no such doctor."), field="doctor")
+    if kind and kind not in Service.Kind.values:
+        raise ValidationFailed(_("Choose office or medical."), field="kind")
+    return {"centre": place, "doctor": who, "kind": kind or None,
+            "place": _place(pack, province, city)}
+
+
+@slots_router.get("", response=list[SlotOut], auth=None)
+def slots_list(request, country: str, service: str | None = None,
+               specialty: str | None = None, centre: UUID | None = None,
+               doctor: UUID | None = None, province: str | None = None,
+               city: str | None = None, kind: str | None = None,
+               date_from: date | None = None, date_to: date | None = None, limit: int = 50):
+    """Free times, earliest first. Dates are local to the country and both included
+    (default: the next 28 days). ``service`` (or ``specialty``, for medical appointments)
+    is a service code (``document_submission``, ``dentistry``); ``province`` and ``city``
+    are place codes of the country's geography (``/api/v1/countries/{code}/...``);
+    ``kind`` is ``office`` or ``medical``."""
+    pack = get_pack(country)
+    filters = _filters(pack, centre=centre, doctor=doctor, kind=kind, province=province,
+                       city=city)
     start, end = _range(pack.tz, date_from, date_to)
-    qs = selectors.slots_free(country=pack.code, service=service, centre=place,
-                              date_from=start, date_to=end)
+    qs = selectors.slots_free(country=pack.code, service=specialty or service,
+                              date_from=start, date_to=end, **filters)
     return [slot_out(s) for s in qs[:min(max(limit, 1), MAX_LIMIT)]]
 
 
 @slots_router.get("/dates", response=list[date], auth=None)
-def slot_dates(request, country: str, service: str | None = None, centre: UUID | None = None,
+def slot_dates(request, country: str, service: str | None = None,
+               specialty: str | None = None, centre: UUID | None = None,
+               doctor: UUID | None = None, province: str | None = None,
+               city: str | None = None, kind: str | None = None,
                date_from: date | None = None, date_to: date | None = None):
     """Local dates that still have a free time (for a date picker)."""
     pack = get_pack(country)
-    place = None
-    if centre is not None:
-        place = selectors.centre_get(centre)
-        if place is None or place.country != pack.code:
-            raise NotFound(_("There is no such centre."), field="centre")
+    filters = _filters(pack, centre=centre, doctor=doctor, kind=kind, province=province,
+                       city=city)
     start, end = _range(pack.tz, date_from, date_to)
-    return selectors.slot_dates_free(country=pack.code, service=service, centre=place,
-                                     date_from=start, date_to=end, limit=MAX_RANGE_DAYS + 1)
+    return selectors.slot_dates_free(country=pack.code, service=specialty or service,
+                                     date_from=start, date_to=end, limit=MAX_RANGE_DAYS + 1,
+                                     **filters)
 
 
 def _channel(request) -> Channel:
@@ -116,7 +157,7 @@ def _channel(request) -> Channel:
 
 
 def _own_visit(request, visit_id: UUID) -> Booking:
-    booking = selectors.booking_get_for(person_of(request), visit_id)
+    booking = selectors.booking_get_for(person_of(request), visit_id, kind=OFFICE)
     if booking is None:
         raise NotFound(_("There is no such visit."), field="visit")
     return booking
@@ -126,7 +167,7 @@ def _own_visit(request, visit_id: UUID) -> Booking:
 def visits_list(request, active: bool = False):
     """The visits the affiliate booked (for themself or a dependant) and those for them."""
     return [visit_out(b) for b in selectors.bookings_of(person_of(request),
-                                                        active_only=active)]
+                                                        active_only=active, kind=OFFICE)]
 
 
 @visits_router.get("/{visit_id}", response=VisitOut, auth=AFFILIATE_AUTH)
@@ -140,7 +181,7 @@ def visit_book(request, payload: VisitIn):
     safely: the same key returns the first booking."""
     person = person_of(request)
     slot = selectors.slot_get(payload.slot)
-    if slot is None:
+    if slot is None or slot.service.kind != OFFICE:
         raise NotFound(_("There is no such time. Choose another one."), field="slot")
     booked_for = person
     if payload.booked_for is not None:
@@ -151,7 +192,8 @@ def visit_book(request, payload: VisitIn):
     booking = services.booking_create(
         slot=slot, person=person, booked_for=booked_for, channel=_channel(request),
         idempotency_key=request.headers.get("Idempotency-Key"), purpose=payload.purpose)
-    return Status(201, visit_out(selectors.booking_get_for(person, booking.public_id) or booking))
+    return Status(201, visit_out(selectors.booking_get_for(person, booking.public_id)
+                                 or booking))
 
 
 @visits_router.post("/{visit_id}/cancel", response=VisitOut, auth=AFFILIATE_AUTH)

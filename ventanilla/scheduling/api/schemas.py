@@ -19,12 +19,18 @@ class ServiceOut(Schema):
     name: str
 
 
+class DoctorOut(Schema):
+    id: UUID
+    name: str
+
+
 class SlotOut(Schema):
     id: UUID
     starts_at: datetime      # local time of the centre, with its UTC offset
     ends_at: datetime
     centre: CentreOut
     service: ServiceOut
+    doctor: DoctorOut | None = None
     free: int
 
 
@@ -58,3 +64,28 @@ class VisitIn(Schema):
 
 class RescheduleIn(Schema):
     slot: UUID
+
+
+class AppointmentIn(Schema):
+    slot: UUID
+    booked_for: UUID | None = None
+
+
+class AppointmentOut(Schema):
+    """A medical appointment (R-APT-09): where, when, with whom, and until when it can be
+    changed."""
+
+    id: UUID
+    status: str
+    status_label: str
+    starts_at: datetime
+    ends_at: datetime
+    arrive_by: datetime      # R-APT-09: 30 minutes before the start
+    centre: CentreOut
+    specialty: ServiceOut
+    doctor: DoctorOut | None
+    booked_for: PersonRef
+    channel: str
+    change_until: datetime   # last moment to cancel or reschedule (R-APT-04, R-APT-13)
+    can_change: bool
+    created_at: datetime

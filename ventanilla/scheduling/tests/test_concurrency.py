@@ -4,6 +4,7 @@ skipped on SQLite)."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -26,25 +27,38 @@ def _needs_postgres():
         pytest.skip("concurrency tests run on PostgreSQL (set DATABASE_URL)")
 
 
-def _race(n, fn):
+def _race(n, fn, *, at_once: int | None = None):
+    """Run ``fn(0..n-1)`` in ``n`` threads released together, each on its own connection.
+    ``at_once`` caps how many hold a connection at the same moment (the server's
+    ``max_connections`` is shared with other test runs)."""
     barrier = threading.Barrier(n)
+    gate = threading.BoundedSemaphore(at_once or n)
     results: list = [None] * n
 
     def run(i):
         try:
             barrier.wait()
-            results[i] = fn(i)
+            with gate:
+                try:
+                    results[i] = fn(i)
+                finally:
+                    connections.close_all()
         except Exception as exc:  # collected and asserted below
             results[i] = exc
-        finally:
-            connections.close_all()
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(60)
+        t.join(120)
     return results
+
+
+def _connections_free() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_connections')::int - count(*) "
+                       "FROM pg_stat_activity")
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture
@@ -109,3 +123,130 @@ def test_cancel_and_book_racing_keep_the_counter_exact(centre_ec, office_ec, mak
     active = Booking.objects.filter(slot=slot, status=BookingStatus.BOOKED).count()
     assert Slot.objects.get(pk=slot.pk).booked_count == active
     assert active <= 3
+
+
+# --- medical appointments ---------------------------------------------------------------------
+
+@pytest.fixture
+def clinic(db):
+    from ventanilla.scheduling.defaults import medical_services_ensure
+    from ventanilla.scheduling.models import Centre, Doctor
+
+    centre = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-med",
+                                   name="Hospital del Día", subdivision_code="170150",
+                                   address="Av. 10 de Agosto")
+    specialties = {s.code: s for s in medical_services_ensure("EC")}
+    doctor = Doctor.objects.create(country="EC", given_names="Ana", family_names="Núñez",
+                                   registration_code="MSP-9")
+    return centre, specialties, doctor
+
+
+CLIENTS = 200
+
+
+@pytest.fixture
+def crowd(make_affiliate):
+    return [make_affiliate(id_number=cedula(f"10{i:07d}"), given_names=f"C{i}",
+                           email=f"c{i}@example.com", with_clave=False)
+            for i in range(CLIENTS)]
+
+
+def test_r_apt_10_two_hundred_clients_race_for_five_medical_slots(clinic, crowd):
+    from ventanilla.scheduling.models import Slot as SlotModel
+
+    centre, specialties, doctor = clinic
+    base = timezone.now() + timedelta(days=2)
+    slots = [SlotModel.objects.create(centre=centre, service=specialties["general_medicine"],
+                                      doctor=doctor, starts_at=base + timedelta(minutes=20 * k),
+                                      ends_at=base + timedelta(minutes=20 * (k + 1)))
+             for k in range(5)]
+    at_once = max(8, min(CLIENTS, _connections_free() - 10))
+    started = time.monotonic()
+    results = _race(CLIENTS, lambda i: services.booking_create(
+        slot=slots[i % 5], person=crowd[i], channel=Channel.API), at_once=at_once)
+    elapsed = time.monotonic() - started
+    winners = [r for r in results if isinstance(r, Booking)]
+    taken = [r for r in results if isinstance(r, SlotTaken)]
+    others = [r for r in results if not isinstance(r, (Booking, SlotTaken))]
+    print(f"\n200-client race: {len(winners)} booked, {len(taken)} SlotTaken, "
+          f"{len(others)} other, {at_once} connections at once, {elapsed:.2f} s")
+    assert others == []
+    assert (len(winners), len(taken)) == (5, CLIENTS - 5)
+    assert sorted(r.slot_id for r in winners) == sorted(s.pk for s in slots)
+    assert [s.booked_count for s in SlotModel.objects.filter(pk__in=[s.pk for s in slots])] \
+        == [1] * 5
+    assert Booking.objects.filter(status=BookingStatus.BOOKED).count() == 5
+
+
+def test_r_apt_10_a_person_booking_themself_twice_at_once_gets_one(clinic, make_affiliate):
+    centre, specialties, _doctor = clinic
+    ana = make_affiliate()
+    when = timezone.now() + timedelta(days=2)
+    slots = [Slot.objects.create(centre=centre, service=specialties[code], starts_at=when,
+                                 ends_at=when + timedelta(minutes=20), capacity=3)
+             for code in ("general_medicine", "dentistry")]
+    results = _race(2, lambda i: services.booking_create(slot=slots[i], person=ana,
+                                                         channel=(Channel.WEB,
+                                                                  Channel.WHATSAPP)[i]))
+    assert sum(isinstance(r, Booking) for r in results) == 1, results
+    assert sum(isinstance(r, AlreadyBooked) for r in results) == 1, results
+    assert Booking.objects.filter(booked_for=ana, status=BookingStatus.BOOKED).count() == 1
+    assert sum(s.booked_count for s in Slot.objects.filter(pk__in=[s.pk for s in slots])) == 1
+
+
+def test_r_apt_10_the_last_slot_from_the_web_and_whatsapp_at_once(clinic, people):
+    centre, specialties, doctor = clinic
+    when = timezone.now() + timedelta(days=2)
+    slot = Slot.objects.create(centre=centre, service=specialties["dentistry"], doctor=doctor,
+                               starts_at=when, ends_at=when + timedelta(minutes=20))
+    results = _race(2, lambda i: services.booking_create(
+        slot=slot, person=people[i], channel=(Channel.WEB, Channel.WHATSAPP)[i],
+        channel_key=(None, "593991234567")[i]))
+    assert sorted(type(r).__name__ for r in results) == ["Booking", "SlotTaken"], results
+    assert Slot.objects.get(pk=slot.pk).booked_count == 1
+
+
+def test_r_apt_04_medical_cancel_and_rebook_race(clinic, people):
+    centre, specialties, doctor = clinic
+    when = timezone.now() + timedelta(days=2)
+    slot = Slot.objects.create(centre=centre, service=specialties["general_medicine"],
+                               doctor=doctor, starts_at=when,
+                               ends_at=when + timedelta(minutes=20))
+    first = services.booking_create(slot=slot, person=people[0], channel=Channel.WEB)
+
+    def act(i):
+        if i == 0:
+            return services.booking_cancel(booking=first, channel=Channel.PHONE,
+                                           by_person=people[0])
+        return services.booking_create(slot=slot, person=people[i], channel=Channel.WEB)
+
+    results = _race(10, act)
+    assert all(isinstance(r, (Booking, SlotTaken)) for r in results), results
+    assert results[0].status == BookingStatus.CANCELLED
+    active = Booking.objects.filter(slot=slot, status=BookingStatus.BOOKED).count()
+    assert Slot.objects.get(pk=slot.pk).booked_count == active
+    assert active <= 1
+    # whoever lost the race can still book the freed place afterwards if it is free
+    if active == 0:
+        assert services.booking_create(slot=slot, person=people[1], channel=Channel.WEB).pk
+
+
+def test_r_apt_08_one_referral_raced_from_two_channels_books_once(clinic, make_affiliate):
+    from datetime import date as date_
+
+    from ventanilla.scheduling.models import Referral
+
+    centre, specialties, _doctor = clinic
+    ana = make_affiliate()
+    eyes = specialties["ophthalmology"]
+    base = timezone.now() + timedelta(days=2)
+    slots = [Slot.objects.create(centre=centre, service=eyes, starts_at=base + timedelta(hours=h),
+                                 ends_at=base + timedelta(hours=h, minutes=20))
+             for h in range(2)]
+    Referral.objects.create(person=ana, specialty=eyes, issued_by="Centro de Salud",
+                            issued_on=date_.today() - timedelta(days=1),
+                            expires_on=date_.today() + timedelta(days=60))
+    results = _race(2, lambda i: services.booking_create(slot=slots[i], person=ana,
+                                                         channel=Channel.WEB))
+    assert sorted(type(r).__name__ for r in results) == ["Booking", "ReferralRequired"], results
+    assert Referral.objects.get().status == Referral.Status.USED

@@ -1,0 +1,192 @@
+"""Sanctions of medical appointments: booking quotas with the channel block (R-APT-11) and
+the no-show account block (R-APT-05).
+
+The quotas count a person's first-level medical appointments (booked or attended) across
+every channel; the windows and limits are ``settings.APPOINTMENT_QUOTAS``. A booking that
+would exceed one is refused and the channel it came through (the caller's or WhatsApp
+sender's phone number, a device id, or the web account) is blocked for
+``settings.APPOINTMENT_CHANNEL_BLOCK_DAYS`` days, permanently on a second offence.
+``services.booking_create`` calls these under the lock it holds on the person, so two
+bookings at the same moment cannot both slip under a quota.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ventanilla.core.audit import audit_record
+from ventanilla.core.channels import Channel
+from ventanilla.countries.registry import get_pack
+
+from . import rules
+from .errors import ChannelBlocked, QuotaExceeded
+from .models import Booking, BookingStatus, ChannelBlock, Service, Slot
+
+DEFAULT_QUOTAS = {1: 2, 7: 4, 30: 10}
+KEY_MAX = 128
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+@dataclass(frozen=True)
+class ChannelKey:
+    """What identifies the channel a booking came through: a phone number (call centre,
+    WhatsApp), a device id (an app, the API) or a web account."""
+
+    kind: str   # ChannelBlock.Kind
+    key: str
+
+
+def channel_key_for(channel: Channel | str, key: ChannelKey | str | None) -> ChannelKey | None:
+    """The block key of a booking request. A plain string is a phone number on the phone and
+    WhatsApp channels (digits only, so +593 99… from the call centre and 59399… from
+    WhatsApp are the same number) and a device id elsewhere."""
+    if key is None:
+        return None
+    if isinstance(key, ChannelKey):
+        return key if key.key else None
+    raw = key.strip()[:KEY_MAX]
+    if not raw:
+        return None
+    if str(channel) in (Channel.PHONE, Channel.WHATSAPP):
+        digits = _NOT_DIGITS.sub("", raw)
+        return ChannelKey(ChannelBlock.Kind.PHONE, digits) if digits else None
+    return ChannelKey(ChannelBlock.Kind.DEVICE, raw)
+
+
+def quotas() -> dict[int, int]:
+    configured = getattr(settings, "APPOINTMENT_QUOTAS", None)
+    return {int(d): int(n) for d, n in (configured or DEFAULT_QUOTAS).items()}
+
+
+def _day_start(day: date, tz) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def quota_breach_for(*, booked_for, slot: Slot, exclude: Booking | None = None
+                     ) -> rules.QuotaBreach | None:
+    """The quota one more appointment at ``slot`` would exceed for ``booked_for``, if any.
+    Only first-level medical specialties count (R-APT-11)."""
+    if not slot.service.counts_for_quota:
+        return None
+    limits = quotas()
+    if not limits:
+        return None
+    tz = get_pack(slot.centre.country).tz
+    day = slot.starts_at.astimezone(tz).date()
+    reach = rules.quota_horizon(limits)
+    held = Booking.objects.filter(
+        booked_for=booked_for, status__in=(BookingStatus.BOOKED, BookingStatus.ATTENDED),
+        slot__service__kind=Service.Kind.MEDICAL, slot__service__level=Service.Level.FIRST,
+        slot__starts_at__gte=_day_start(day - timedelta(days=reach), tz),
+        slot__starts_at__lt=_day_start(day + timedelta(days=reach + 1), tz))
+    if exclude is not None:
+        held = held.exclude(pk=exclude.pk)
+    days = [s.astimezone(tz).date() for s in held.values_list("slot__starts_at", flat=True)]
+    return rules.quota_breach(booked_days=days, day=day, quotas=limits)
+
+
+def quota_message(breach: rules.QuotaBreach) -> str:
+    if breach.days == 1:
+        return _("One person can have at most %(limit)d medical appointments a day, on all "
+                 "channels together.") % {"limit": breach.limit}
+    return _("One person can have at most %(limit)d medical appointments in %(days)d days, on "
+             "all channels together.") % {"limit": breach.limit, "days": breach.days}
+
+
+def _until_text(block: ChannelBlock) -> str:
+    if block.until is None:
+        return _("Booking from this %(kind)s is blocked permanently, because the limits "
+                 "were exceeded before. Go to a service centre with your identity document "
+                 "to book.") % {"kind": block.get_kind_display().lower()}
+    tz = get_pack(block.person.country).tz if block.person is not None else None
+    until = block.until.astimezone(tz) if tz else block.until
+    return _("Booking from this %(kind)s is blocked until %(date)s.") % {
+        "kind": block.get_kind_display().lower(), "date": date_format(until, "DATE_FORMAT")}
+
+
+def channel_block_active(key: ChannelKey, *, now: datetime) -> ChannelBlock | None:
+    return (ChannelBlock.objects.select_related("person")
+            .filter(kind=key.kind, key=key.key, lifted_at=None)
+            .filter(Q(until=None) | Q(until__gt=now)).order_by("until").first())
+
+
+def channel_check_not_blocked(key: ChannelKey | None, *, now: datetime) -> None:
+    """R-APT-11: refuse a booking from a channel that exceeded the quotas."""
+    if key is None:
+        return
+    block = channel_block_active(key, now=now)
+    if block is not None:
+        raise ChannelBlocked(
+            _("The limits on medical appointments were exceeded from this %(kind)s.")
+            % {"kind": block.get_kind_display().lower()} + " " + _until_text(block),
+            field="channel")
+
+
+def channel_block_record(*, key: ChannelKey, person, channel: Channel | str,
+                         breach: rules.QuotaBreach, now: datetime) -> ChannelBlock:
+    """Block the channel for the configured days, or for good when it was blocked before.
+    A channel already blocked keeps its block."""
+    with transaction.atomic():
+        current = channel_block_active(key, now=now)
+        if current is not None:
+            return current
+        offended_before = ChannelBlock.objects.filter(kind=key.kind, key=key.key).exists()
+        days = int(getattr(settings, "APPOINTMENT_CHANNEL_BLOCK_DAYS", 30))
+        block = ChannelBlock.objects.create(
+            kind=key.kind, key=key.key, person=person, channel=str(channel),
+            reason=quota_message(breach)[:300],
+            until=None if offended_before else now + timedelta(days=days))
+        audit_record(actor=None, action="channel.block", obj=block,
+                     subject_ref=person.subject_ref, channel=str(channel),
+                     details={"kind": key.kind, "permanent": offended_before,
+                              "quota_days": breach.days, "quota_limit": breach.limit})
+    block.person = person
+    return block
+
+
+def quota_refusal(breach: rules.QuotaBreach, block: ChannelBlock | None) -> QuotaExceeded:
+    message = quota_message(breach)
+    if block is not None:
+        message = f"{message} {_until_text(block)}"
+    return QuotaExceeded(message, field="slot")
+
+
+# --- R-APT-05: no-shows -------------------------------------------------------------------
+
+def no_shows_counted(person) -> int:
+    """Missed medical appointments since the person's web account was last unblocked after
+    a no-show block (staff unblocking starts the count again)."""
+    from ventanilla.accounts.models import AccountBlock
+
+    last_unblock = (AccountBlock.objects
+                    .filter(person=person, cause=AccountBlock.Cause.NO_SHOWS,
+                            unblocked_at__isnull=False)
+                    .order_by("-unblocked_at").values_list("unblocked_at", flat=True).first())
+    missed = Booking.objects.filter(booked_for=person, status=BookingStatus.NO_SHOW,
+                                    slot__service__kind=Service.Kind.MEDICAL)
+    if last_unblock is not None:
+        missed = missed.filter(slot__starts_at__gt=last_unblock)
+    return missed.count()
+
+
+def no_show_sanction(*, booking: Booking, country: str):
+    """After a no-show on a medical appointment: block the person's web account at the
+    country's threshold (R-APT-05). Returns the block, or None."""
+    from ventanilla.accounts.blocks import account_block
+
+    person = booking.booked_for
+    threshold = get_pack(country).no_show_block_after
+    missed = no_shows_counted(person)
+    if threshold < 1 or missed < threshold:
+        return None
+    return account_block(person=person, cause="no_shows",
+                         detail=_("%(count)d missed medical appointments.")
+                         % {"count": missed})

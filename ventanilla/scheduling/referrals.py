@@ -1,0 +1,102 @@
+"""Referrals to second-level specialties (R-APT-08, R-APT-12).
+
+A second-level specialty (``Service.needs_referral``) is booked only with an active referral
+for that person and specialty, valid on the date of the appointment. Booking consumes it
+(``used``, linked to the booking); cancelling that booking in time gives it back; a missed
+appointment voids it, and the person needs a new referral. ``services`` calls these inside
+the booking transaction, after locking the person, so one referral never serves two
+bookings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ventanilla.core.audit import audit_record
+from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.text import clean_text
+
+from .errors import ReferralRequired
+from .models import Booking, Centre, Doctor, Referral, Service
+
+
+def referral_usable(person, specialty: Service, *, on: date) -> Referral | None:
+    """The active referral of ``person`` for ``specialty`` valid on ``on`` that a booking
+    would use: the one expiring first."""
+    return (Referral.objects.filter(person=person, specialty=specialty,
+                                    status=Referral.Status.ACTIVE, issued_on__lte=on,
+                                    expires_on__gte=on)
+            .order_by("expires_on", "pk").first())
+
+
+def referral_take(*, person, specialty: Service, on: date) -> Referral:
+    """Lock the referral a booking will consume, or refuse the booking (call inside the
+    booking transaction)."""
+    referral = (Referral.objects.select_for_update()
+                .filter(person=person, specialty=specialty, status=Referral.Status.ACTIVE,
+                        issued_on__lte=on, expires_on__gte=on)
+                .order_by("expires_on", "pk").first())
+    if referral is None:
+        raise ReferralRequired(field="slot")
+    return referral
+
+
+def referral_use(referral: Referral, *, booking: Booking) -> None:
+    Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.USED,
+                                                   used_by=booking)
+    referral.status = Referral.Status.USED
+    referral.used_by = booking
+
+
+def referral_release(*, booking: Booking) -> int:
+    """The booking was cancelled in time: its referral can be used again."""
+    return Referral.objects.filter(used_by=booking, status=Referral.Status.USED).update(
+        status=Referral.Status.ACTIVE, used_by=None)
+
+
+def referral_void(*, booking: Booking) -> int:
+    """The person missed the appointment: the referral is spent (R-APT-08)."""
+    return Referral.objects.filter(used_by=booking).update(status=Referral.Status.VOID)
+
+
+def referral_check_date(*, booking: Booking, on: date) -> None:
+    """Rescheduling a referred appointment: the new date must be within the referral."""
+    expires_on = (Referral.objects.filter(used_by=booking)
+                  .values_list("expires_on", flat=True).first())
+    if expires_on is not None and on > expires_on:
+        from django.utils.formats import date_format
+
+        raise ReferralRequired(
+            _("Your referral is valid until %(date)s. Choose a date up to then, or ask for a "
+              "new referral.") % {"date": date_format(expires_on, "DATE_FORMAT")},
+            field="slot")
+
+
+def referral_issue(*, person, specialty: Service, issued_by: str, issued_on: date,
+                   expires_on: date, actor, doctor: Doctor | None = None,
+                   centre: Centre | None = None) -> Referral:
+    """Staff record a referral from a doctor or health centre (audited)."""
+    if not (actor is not None and getattr(actor, "is_authenticated", False)
+            and actor.has_perm("scheduling.add_referral")):
+        raise PermissionDenied()
+    if specialty.kind != Service.Kind.MEDICAL or specialty.country != person.country:
+        raise ValidationFailed(_("Choose a medical specialty of the person's country."),
+                               field="specialty")
+    text = clean_text(issued_by, max_length=200)
+    if not text:
+        raise ValidationFailed(_("Enter the doctor or health centre that refers."),
+                               field="issued_by")
+    if expires_on < issued_on:
+        raise ValidationFailed(_("The expiry date must be on or after the issue date."),
+                               field="expires_on")
+    with transaction.atomic():
+        referral = Referral.objects.create(person=person, specialty=specialty, issued_by=text,
+                                           doctor=doctor, centre=centre, issued_on=issued_on,
+                                           expires_on=expires_on)
+        audit_record(actor=actor, action="referral.issue", obj=referral,
+                     subject_ref=person.subject_ref, channel="back_office",
+                     details={"specialty": specialty.code, "expires_on": str(expires_on)})
+    return referral

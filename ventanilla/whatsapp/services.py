@@ -1,0 +1,153 @@
+"""Writes of the WhatsApp channel: receiving a message once, queueing replies, reminders.
+
+A received message is recorded under its Cloud API id (unique) in the same transaction
+that advances the conversation, so a delivery retried by Meta, even at the same moment, is
+processed once. Replies are stored and sent by a background task after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ventanilla.countries.registry import all_packs
+
+from . import conversation, rules
+from .models import WhatsAppConversation, WhatsAppMessage, WhatsAppReminder
+
+logger = logging.getLogger(__name__)
+
+BODY_MAX = 4096  # the Cloud API's limit for a text message
+PHONE_MIN, PHONE_MAX = 8, 15  # E.164 without "+"
+
+
+def _queue(*, phone: str, body: str, conv: WhatsAppConversation | None) -> WhatsAppMessage:
+    from .tasks import send_whatsapp_message
+
+    message = WhatsAppMessage.objects.create(
+        direction=WhatsAppMessage.Direction.OUT, phone=phone, body=body[:BODY_MAX],
+        status=WhatsAppMessage.Status.QUEUED, conversation=conv)
+    transaction.on_commit(partial(send_whatsapp_message.enqueue,
+                                  message_id=str(message.public_id)))
+    return message
+
+
+def message_receive(*, wa_id: str, phone: str, text: str, kind: str = "text",
+                    now: datetime | None = None) -> list[WhatsAppMessage] | None:
+    """Process one received message; None when it was already processed (or cannot be
+    answered). Returns the replies queued for sending."""
+    phone = rules.digits(phone)
+    wa_id = (wa_id or "").strip()[:128]
+    if not wa_id or not PHONE_MIN <= len(phone) <= PHONE_MAX:
+        return None
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    inbound = WhatsAppMessage.objects.create(
+                        direction=WhatsAppMessage.Direction.IN, wa_id=wa_id, phone=phone,
+                        body=(text or "")[:BODY_MAX], status=WhatsAppMessage.Status.RECEIVED)
+            except IntegrityError:
+                return None  # the same delivery again
+            outcome = conversation.conversation_reply(phone=phone, text=text or "", now=now,
+                                                      message_id=wa_id, kind=kind)
+            inbound.conversation = outcome.conversation
+            inbound.save(update_fields=["conversation", "updated_at"])
+            return [_queue(phone=phone, body=body, conv=outcome.conversation)
+                    for body in outcome.replies]
+    except Exception:
+        # A bug must not leave the person without an answer, nor make Meta retry forever:
+        # record the delivery and apologise.
+        logger.exception("WhatsApp message %s could not be processed", wa_id)
+        return _apologise(wa_id=wa_id, phone=phone, text=text)
+
+
+def _apologise(*, wa_id: str, phone: str, text: str) -> list[WhatsAppMessage] | None:
+    try:
+        with transaction.atomic():
+            WhatsAppMessage.objects.create(
+                direction=WhatsAppMessage.Direction.IN, wa_id=wa_id, phone=phone,
+                body=(text or "")[:BODY_MAX], status=WhatsAppMessage.Status.RECEIVED,
+                error="not processed")
+            conv = WhatsAppConversation.objects.filter(phone=phone).first()
+            with translation.override(conv.language if conv else "es"):
+                body = _("Sorry, something went wrong. Please write again in a few minutes.")
+            return [_queue(phone=phone, body=body, conv=conv)]
+    except IntegrityError:
+        return None
+
+
+# --- reminders (R-APT-09) ----------------------------------------------------------------
+
+def _tomorrow_bounds(tz, now: datetime) -> tuple[datetime, datetime]:
+    tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, time.min, tzinfo=tz)
+    return start, datetime.combine(tomorrow + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def _reminder_text(booking) -> str:
+    slot = booking.slot
+    day, at = conversation._when(slot.starts_at, slot.centre.country)
+    return _("Reminder: tomorrow, %(day)s at %(time)s, %(name)s has a %(specialty)s "
+             "appointment at %(centre)s, %(address)s. Please arrive 30 minutes early with "
+             "the identity document. If you cannot come, write MY APPOINTMENTS and then "
+             "CANCEL and the number, so that someone else can have the time.") % {
+                 "day": day, "time": at, "name": booking.booked_for.full_name,
+                 "specialty": slot.service.label, "centre": slot.centre.name,
+                 "address": slot.centre.address}
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Queue a WhatsApp reminder for every medical appointment of tomorrow (the local day
+    of each centre's country) whose patient or booker has opted in on their number. Each
+    booking is reminded once, however often this runs. Returns the reminders queued."""
+    from ventanilla.scheduling.models import Booking, BookingStatus, Service
+
+    now = now or timezone.now()
+    queued = 0
+    for pack in all_packs():
+        start, end = _tomorrow_bounds(pack.tz, now)
+        # read-only query: the scheduling app has no selector for "a country's day" yet
+        bookings = (Booking.objects
+                    .select_related("slot__centre", "slot__service", "person", "booked_for")
+                    .filter(status=BookingStatus.BOOKED, slot__centre__country=pack.code,
+                            slot__service__kind=Service.Kind.MEDICAL,
+                            slot__starts_at__gte=start, slot__starts_at__lt=end)
+                    .exclude(pk__in=WhatsAppReminder.objects.values("booking_id"))
+                    .order_by("slot__starts_at", "pk"))
+        for booking in bookings.iterator():
+            if _remind(booking):
+                queued += 1
+    return queued
+
+
+def _remind(booking) -> bool:
+    phones = [p for p in (rules.digits(booking.booked_for.mobile_phone),
+                          rules.digits(booking.person.mobile_phone)) if p]
+    if not phones:
+        return False
+    opted = {c.phone: c for c in WhatsAppConversation.objects.filter(phone__in=phones,
+                                                                      whatsapp_opt_in=True)}
+    phone = next((p for p in phones if p in opted), None)
+    if phone is None:
+        return False
+    conv = opted[phone]
+    try:
+        with transaction.atomic():
+            reminder, created = WhatsAppReminder.objects.get_or_create(
+                booking=booking, defaults={"phone": phone})
+            if not created:
+                return False
+            with translation.override(conv.language):
+                body = _reminder_text(booking)
+            reminder.message = _queue(phone=phone, body=body, conv=conv)
+            reminder.save(update_fields=["message", "updated_at"])
+    except IntegrityError:
+        return False  # another run reminded it at the same moment
+    return True
