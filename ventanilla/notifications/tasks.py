@@ -76,3 +76,33 @@ def send_dependant_decision(*, request_id: str) -> None:
                         "approved": request.status == "approved",
                         "path": reverse("portal:dependant_request",
                                         args=[request.public_id])})
+
+
+@task()
+def send_booking_reminder(*, booking_id: str) -> None:
+    """R-APT-09: tomorrow's appointment or visit, with the advice to arrive 30 minutes early
+    and the calendar file."""
+    from django.utils import timezone
+
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.scheduling.documents import booking_ics
+    from ventanilla.scheduling.models import Booking
+
+    booking = (Booking.objects.select_related("slot__centre", "slot__service", "slot__doctor",
+                                              "booked_for", "person")
+               .filter(public_id=booking_id, status="booked").first())
+    if booking is None:
+        return
+    patient = booking.booked_for
+    to = patient.email or booking.person.email
+    language = (patient if patient.email else booking.person).language
+    pack = get_pack(booking.slot.centre.country)
+    medical = booking.slot.service.kind == "medical"
+    path = reverse("portal:appointment" if medical else "portal:visit",
+                   args=[booking.public_id])
+    email_send(to=to, template="booking_reminder", language=language,
+               context={"booking": booking, "patient": patient,
+                        "starts": timezone.localtime(booking.slot.starts_at, pack.tz),
+                        "medical": medical, "path": path},
+               attachments=[("cita.ics", booking_ics(booking, language=language),
+                             "text/calendar")])

@@ -185,3 +185,17 @@ def booking_get(public_id: UUID | str) -> Booking | None:
                 .filter(public_id=public_id).first())
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+def bookings_starting_on(*, country: str, day: date, kind: str | None = None
+                         ) -> QuerySet[Booking]:
+    """Active bookings of a country whose visit falls on ``day`` (local), for reminders."""
+    tz = _tz(country, None)
+    qs = (Booking.objects.select_related("slot__centre", "slot__service", "slot__doctor",
+                                         "person", "booked_for")
+          .filter(status=BookingStatus.BOOKED, slot__centre__country=country.upper(),
+                  slot__starts_at__gte=_day_start(day, tz),
+                  slot__starts_at__lt=_day_start(day + timedelta(days=1), tz)))
+    if kind:
+        qs = qs.filter(slot__service__kind=kind)
+    return qs.order_by("slot__starts_at", "pk")

@@ -8,7 +8,7 @@ processed once. Replies are stored and sent by a background task after the commi
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -85,12 +85,6 @@ def _apologise(*, wa_id: str, phone: str, text: str) -> list[WhatsAppMessage] | 
 
 # --- reminders (R-APT-09) ----------------------------------------------------------------
 
-def _tomorrow_bounds(tz, now: datetime) -> tuple[datetime, datetime]:
-    tomorrow = now.astimezone(tz).date() + timedelta(days=1)
-    start = datetime.combine(tomorrow, time.min, tzinfo=tz)
-    return start, datetime.combine(tomorrow + timedelta(days=1), time.min, tzinfo=tz)
-
-
 def _reminder_text(booking) -> str:
     slot = booking.slot
     day, at = conversation._when(slot.starts_at, slot.centre.country)
@@ -107,20 +101,16 @@ def reminders_send(*, now: datetime | None = None) -> int:
     """Queue a WhatsApp reminder for every medical appointment of tomorrow (the local day
     of each centre's country) whose patient or booker has opted in on their number. Each
     booking is reminded once, however often this runs. Returns the reminders queued."""
-    from ventanilla.scheduling.models import Booking, BookingStatus, Service
+    from ventanilla.scheduling.models import Service
+    from ventanilla.scheduling.selectors import bookings_starting_on
 
     now = now or timezone.now()
     queued = 0
     for pack in all_packs():
-        start, end = _tomorrow_bounds(pack.tz, now)
-        # read-only query: the scheduling app has no selector for "a country's day" yet
-        bookings = (Booking.objects
-                    .select_related("slot__centre", "slot__service", "person", "booked_for")
-                    .filter(status=BookingStatus.BOOKED, slot__centre__country=pack.code,
-                            slot__service__kind=Service.Kind.MEDICAL,
-                            slot__starts_at__gte=start, slot__starts_at__lt=end)
-                    .exclude(pk__in=WhatsAppReminder.objects.values("booking_id"))
-                    .order_by("slot__starts_at", "pk"))
+        tomorrow = timezone.localtime(now, pack.tz).date() + timedelta(days=1)
+        bookings = (bookings_starting_on(country=pack.code, day=tomorrow,
+                                         kind=Service.Kind.MEDICAL)
+                    .exclude(pk__in=WhatsAppReminder.objects.values("booking_id")))
         for booking in bookings.iterator():
             if _remind(booking):
                 queued += 1

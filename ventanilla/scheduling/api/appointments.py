@@ -92,6 +92,38 @@ def appointments_list(request, active: bool = False):
                                            kind=MEDICAL)]
 
 
+@appointments_router.get("/{appointment_id}.ics", auth=AFFILIATE_AUTH,
+                         openapi_extra={"responses": {200: {
+                             "description": "iCalendar file",
+                             "content": {"text/calendar": {}}}}})
+def appointment_ics(request, appointment_id: UUID):
+    """The appointment as an iCalendar event in the centre's time zone, with a reminder the
+    day before (R-APT-09)."""
+    from django.http import HttpResponse
+
+    from ..documents import booking_ics
+
+    response = HttpResponse(booking_ics(_own(request, appointment_id)),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{appointment_id}.ics"'
+    return response
+
+
+@appointments_router.get("/{appointment_id}.pdf", auth=AFFILIATE_AUTH,
+                         openapi_extra={"responses": {200: {
+                             "description": "PDF", "content": {"application/pdf": {}}}}})
+def appointment_pdf(request, appointment_id: UUID):
+    """The printable confirmation (tagged PDF)."""
+    from django.http import HttpResponse
+
+    from ..documents import booking_pdf
+
+    response = HttpResponse(booking_pdf(_own(request, appointment_id)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{appointment_id}.pdf"'
+    return response
+
+
 @appointments_router.get("/{appointment_id}", response=AppointmentOut, auth=AFFILIATE_AUTH)
 def appointment_get(request, appointment_id: UUID):
     return appointment_out(_own(request, appointment_id))

@@ -115,8 +115,25 @@ def test_another_person_s_appointment_is_not_found(client, soon, ana, stranger):
                           **headers)):
         assert r.status_code == 404, r.content
         assert r.json()["code"] == "NOT_FOUND"
+    for suffix in (".ics", ".pdf"):
+        assert client.get(f"/api/v1/appointments/{appt['id']}{suffix}",
+                          **headers).status_code == 404
     assert client.get("/api/v1/appointments", **headers).json() == []
     assert Booking.objects.get().status == "booked"
+
+
+def test_r_apt_09_the_appointment_as_ics_in_the_centre_time_zone_and_as_pdf(client, soon,
+                                                                           ana):
+    from icalendar import Calendar
+
+    appt = book(client, ana, soon[0]).json()
+    r = client.get(f"/api/v1/appointments/{appt['id']}.ics", **bearer(ana))
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(r.content).walk("VEVENT")[0]
+    assert str(event.decoded("dtstart").tzinfo) == "America/Guayaquil"
+    assert event.decoded("dtstart") == soon[0].starts_at
+    pdf = client.get(f"/api/v1/appointments/{appt['id']}.pdf", **bearer(ana))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_the_idempotency_key_books_once(client, soon, ana):
