@@ -79,7 +79,10 @@ def test_affiliate_books_changes_and_cancels_on_a_phone(new_page, a11y, make_aff
     a11y.check(page, f"[{language}] times and doctors")
     submit(page)
     a11y.check(page, f"[{language}] times and doctors, error state")
-    page.locator("input[name=slot]").first.check()
+    page.locator("input[name=time]").first.check()
+    submit(page)
+    assert path_of(page) == "/portal/citas/nueva/confirmar/"
+    a11y.check(page, f"[{language}] check the appointment")
     submit(page)
     booking = Booking.objects.get()
     assert path_of(page) == f"/portal/citas/{booking.public_id}/"
@@ -90,12 +93,15 @@ def test_affiliate_books_changes_and_cancels_on_a_phone(new_page, a11y, make_aff
     assert path_of(page) == "/portal/citas/nueva/fecha/"
     follow(page, "main ul.govuk-list a")
     follow(page, "main ul.govuk-list a")
-    page.locator("input[name=slot]").last.check()
+    page.locator("input[name=time]").last.check()
     submit(page)
+    submit(page)  # the check page
     booking.refresh_from_db()
     moved = Booking.objects.get(status="booked")
     assert path_of(page) == f"/portal/citas/{moved.public_id}/"
-    submit(page, "main form button.govuk-button--warning")
+    follow(page, "main a.govuk-button--warning")
+    a11y.check(page, f"[{language}] cancel: are you sure")
+    submit(page)
     assert path_of(page) == "/portal/citas/"
     assert not Booking.objects.filter(status="booked").exists()
     a11y.check(page, f"[{language}] appointments, after cancelling")

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.core.channels import Channel
@@ -226,7 +226,7 @@ def appointment_centre(request, person):
 @affiliate_required
 @require_http_methods(["GET", "POST"])
 def appointment_time(request, person):
-    """Step 5: a time and a doctor at the chosen centre; booking (or moving) it."""
+    """Step 5: a time (grouped morning / afternoon) and, if the person wants, a doctor."""
     what = _what(request, person)
     day = _day(request)
     centre = scheduling_selectors.centre_get(request.GET.get("centre", ""))
@@ -235,21 +235,47 @@ def appointment_time(request, person):
     slots = list(scheduling_selectors.slots_free(
         country=person.country, service=what["specialty"], centre=centre, date_from=day,
         date_to=day))
-    choices = [(str(s.public_id), f"{_local(person, s.starts_at):%H:%M}"
-                + (f" · {s.doctor}" if s.doctor_id else "")) for s in slots]
-    form = forms.VisitTimeForm(request.POST or None, slots=choices,
-                               initial={"slot": request.GET.get("slot", "")})
+    times = sorted({f"{_local(person, s.starts_at):%H:%M}" for s in slots})
+    doctors = sorted({(str(s.doctor.public_id), str(s.doctor)) for s in slots if s.doctor_id},
+                     key=lambda d: d[1])
+    form = forms.AppointmentTimeForm(request.POST or None, times=times, doctors=doctors)
     if request.method == "POST" and form.is_valid():
-        slot = next(s for s in slots if str(s.public_id) == form.cleaned_data["slot"])
-        try:
-            booking = _book_or_move(request, person, what, slot)
-        except DomainError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("portal:appointment", public_id=booking.public_id)
+        chosen = [s for s in slots if f"{_local(person, s.starts_at):%H:%M}"
+                  == form.cleaned_data["time"]]
+        if form.cleaned_data["doctor"]:
+            chosen = [s for s in chosen if s.doctor_id
+                      and str(s.doctor.public_id) == form.cleaned_data["doctor"]]
+        if chosen:
+            return redirect(f"{reverse('portal:appointment_check')}?{what['query']}"
+                            f"&slot={chosen[0].public_id}")
+        form.add_error("doctor", _("This doctor has no free time then. Choose another "
+                                   "time, or any doctor."))
     return _render(request, "portal/appointments/time.html", {
         **what, "day": day, "centre": centre, "form": form, "has_slots": bool(slots)},
         status=INVALID if form.errors else 200)
+
+
+@affiliate_required
+@require_http_methods(["GET", "POST"])
+def appointment_check(request, person):
+    """Step 6: check the answers, then book (or move the appointment)."""
+    what = _what(request, person)
+    slot = scheduling_selectors.slot_get(request.GET.get("slot", ""))
+    if what is None or slot is None or slot.service_id != what["specialty"].pk:
+        return redirect("portal:appointment_what")
+    error = None
+    if request.method == "POST":
+        try:
+            booking = _book_or_move(request, person, what, slot)
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            return redirect("portal:appointment", public_id=booking.public_id)
+    starts = _local(person, slot.starts_at)
+    return _render(request, "portal/appointments/check.html", {
+        **what, "slot": slot, "starts": starts, "day": starts.date(), "centre": slot.centre,
+        "error": error, "page_has_errors": bool(error)},
+        status=INVALID if error else 200)
 
 
 def _book_or_move(request, person, what, slot):
@@ -296,9 +322,13 @@ def appointment(request, person, public_id):
 
 
 @affiliate_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def appointment_cancel(request, person, public_id):
+    """A "are you sure?" page, then the cancellation."""
     booking = _own(person, public_id)
+    if request.method == "GET":
+        return _render(request, "portal/appointments/cancel.html", {
+            "booking": booking, "starts": _local(person, booking.slot.starts_at)})
     try:
         scheduling_services.booking_cancel(booking=booking, channel=Channel.WEB,
                                            by_person=person)

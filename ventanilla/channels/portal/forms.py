@@ -361,3 +361,25 @@ class AppointmentWhatForm(forms.Form):
         if province and city and not city.startswith(province):
             self.add_error("city", _("Select a city of the province you chose"))
         return data
+
+
+class AppointmentTimeForm(forms.Form):
+    """UX: times grouped morning / afternoon; the doctor is optional ("any doctor")."""
+
+    time = forms.ChoiceField(
+        label=_("Time"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        error_messages={"required": _("Select a time")})
+    doctor = forms.ChoiceField(label=_("Doctor"), required=False)
+
+    def __init__(self, *args, times, doctors, **kwargs):
+        super().__init__(*args, **kwargs)
+        morning = [(t, t) for t in times if t < "12:00"]
+        afternoon = [(t, t) for t in times if t >= "12:00"]
+        groups = [(str(_("Morning")), morning)] if morning else []
+        if afternoon:
+            groups.append((str(_("Afternoon")), afternoon))
+        time_field, doctor_field = self.fields["time"], self.fields["doctor"]
+        assert isinstance(time_field, forms.ChoiceField)
+        assert isinstance(doctor_field, forms.ChoiceField)
+        time_field.choices = groups
+        doctor_field.choices = [("", _("Any doctor")), *doctors]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("citas/nueva/fecha/", appointments.appointment_date, name="appointment_date"),
     path("citas/nueva/centro/", appointments.appointment_centre, name="appointment_centre"),
     path("citas/nueva/hora/", appointments.appointment_time, name="appointment_time"),
+    path("citas/nueva/confirmar/", appointments.appointment_check, name="appointment_check"),
     path("citas/<uuid:public_id>/", appointments.appointment, name="appointment"),
     path("citas/<uuid:public_id>/cancelar/", appointments.appointment_cancel,
          name="appointment_cancel"),

@@ -81,10 +81,19 @@ def test_r_apt_03_the_whole_flow_books_with_a_doctor_and_the_confirmation_says_3
     assert centres.index("Centro Médico Norte") < centres.index("Hospital del Sur")
     time_url = (f"/portal/citas/nueva/hora/?{what_query(person)}&date={day}"
                 f"&centre={medical['near'].public_id}")
-    page = client.get(time_url).content.decode()
-    assert "María López" in page
+    page = client.get(time_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "María López" in page and "Morning" in page and "Any doctor" in page
     slot = medical["slots"][1]
-    r = client.post(time_url, {"slot": str(slot.public_id)})
+    at = timezone.localtime(slot.starts_at, timezone.get_fixed_timezone(-300))
+    assert client.post(time_url, {"time": ""}).status_code == 422
+    r = client.post(time_url, {"time": f"{at:%H:%M}", "doctor": ""})
+    check_url = r["Location"]
+    assert check_url.startswith("/portal/citas/nueva/confirmar/?")
+    assert f"slot={slot.public_id}" in check_url
+    assert not Booking.objects.exists()  # nothing is booked before the check page
+    page = client.get(check_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Check the appointment" in page and "María López" in page
+    r = client.post(check_url)
     booking = Booking.objects.get()
     assert r["Location"] == f"/portal/citas/{booking.public_id}/"
     assert booking.channel == "web" and booking.slot == slot
@@ -101,9 +110,8 @@ def test_r_apt_01_peasant_insurance_is_told_why_and_cannot_book(make_affiliate, 
     assert "does not include this appointment service" in page
     assert "/portal/citas/nueva/" not in page
     day = medical["day"].isoformat()
-    r = client.post(f"/portal/citas/nueva/hora/?{what_query(person)}&date={day}"
-                    f"&centre={medical['near'].public_id}",
-                    {"slot": str(medical["slots"][0].public_id)}, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.post(f"/portal/citas/nueva/confirmar/?{what_query(person)}"
+                    f"&slot={medical['slots'][0].public_id}", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 422 and "does not include this appointment service" in \
         re.sub(r"\s+", " ", r.content.decode())
 
@@ -117,14 +125,14 @@ def test_r_apt_04_cancel_frees_the_time_and_change_moves_the_appointment(make_af
     first, second = medical["slots"][0], medical["slots"][2]
     booking = booking_create(slot=first, person=person, channel="web")
     client = sign_in(Client(), person)
-    day = medical["day"].isoformat()
-    r = client.post(f"/portal/citas/nueva/hora/?{what_query(person)}&date={day}"
-                    f"&centre={medical['near'].public_id}&cambiar={booking.public_id}",
-                    {"slot": str(second.public_id)})
+    r = client.post(f"/portal/citas/nueva/confirmar/?{what_query(person)}"
+                    f"&cambiar={booking.public_id}&slot={second.public_id}")
     moved = Booking.objects.get(status="booked")
     assert moved.slot == second and r["Location"] == f"/portal/citas/{moved.public_id}/"
     first.refresh_from_db()
     assert first.booked_count == 0
+    assert client.get(f"/portal/citas/{moved.public_id}/cancelar/").status_code == 200
+    assert Booking.objects.get(pk=moved.pk).status == "booked"  # the question page only
     r = client.post(f"/portal/citas/{moved.public_id}/cancelar/")
     assert r["Location"] == "/portal/citas/"
     second.refresh_from_db()
