@@ -8,6 +8,7 @@ from enum import StrEnum
 class Role(StrEnum):
     AGENT = "agent"              # service-centre agent: registers people at the counter
     REVIEWER = "reviewer"        # back office: reviews applications
+    OPERATOR = "operator"        # call centre: books appointments by phone (R-APT-06)
     ADMINISTRATOR = "administrator"
 
 
@@ -36,6 +37,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.REVIEWER: [
         "registration.review_application",
         "registration.view_application",
+        "cases.view_case",
+    ],
+    Role.OPERATOR: [
+        "people.view_person",
+        "scheduling.view_booking",
+        "scheduling.add_booking",
+        "scheduling.change_booking",
         "cases.view_case",
     ],
     Role.ADMINISTRATOR: [

@@ -42,6 +42,8 @@ STAFF = [
     ("revisor.pe", Role.REVIEWER, "PE", None, "Raúl", "Revisor"),
     ("agente.ec", Role.AGENT, "EC", "ec-quito-norte", "Andrés", "Agente"),
     ("agente.pe", Role.AGENT, "PE", "pe-lima-jesus-maria", "Alicia", "Agente"),
+    ("operador.ec", Role.OPERATOR, "EC", None, "Olga", "Operadora"),
+    ("operador.pe", Role.OPERATOR, "PE", None, "Óscar", "Operador"),
 ]
 
 # A minimal but complete PDF, so demo documents open in the reviewer's preview.

@@ -296,3 +296,60 @@ class VisitsDayForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     attended = forms.ChoiceField(choices=YES_NO)
+
+
+# --- call centre console (R-APT-06) -----------------------------------------------------------
+
+class CallerAppointmentForm(forms.Form):
+    """What the caller asks for: for whom, which specialty, where. The answers are only
+    parsed here: the booking service decides who may be booked for and what."""
+
+    booked_for = forms.ChoiceField(
+        label=_("Who is the appointment for?"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select who the appointment is for")})
+    specialty = forms.ChoiceField(
+        label=_("Specialty"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select a specialty")})
+    province = forms.ChoiceField(
+        label=_("Province or region"),
+        error_messages={"required": _("Select a province or region")})
+    city = forms.ChoiceField(
+        label=_("City (canton or province)"),
+        error_messages={"required": _("Select a city")})
+
+    def __init__(self, *args, caller=None, people=(), specialties=(), provinces=(), cities=(),
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = {
+            "booked_for": [(str(p.public_id), _("The caller (%(name)s)") % {"name": p.full_name}
+                            if caller is not None and p.pk == caller.pk else p.full_name)
+                           for p in people],
+            "specialty": list(specialties),
+            "province": [("", _("Select")), *provinces],
+            "city": [("", _("Select")), *cities],
+        }
+        for name, values in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = values
+
+    def clean(self):
+        data = super().clean()
+        province, city = data.get("province", ""), data.get("city", "")
+        if province and city and not city.startswith(province):
+            self.add_error("city", _("Select a city of the province you chose"))
+        return data
+
+
+class CallerSlotForm(forms.Form):
+    """One of the free times offered to the caller (on their phone days only)."""
+
+    slot = forms.ChoiceField(
+        label=_("Free times on the caller's phone days"), widget=forms.RadioSelect,
+        error_messages={"required": _("Select the time the caller chose")})
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(slots)

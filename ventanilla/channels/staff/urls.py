@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dependants, views_people, views_visits
+from . import views, views_callcentre, views_dependants, views_people, views_visits
 
 app_name = "staff"
 
@@ -51,4 +51,19 @@ urlpatterns += [
     path("visitas/", views_visits.visits_day, name="visits"),
     path("visitas/<uuid:public_id>/asistencia/", views_visits.visit_attendance,
          name="visit_attendance"),
+]
+
+# Call centre console (R-APT-06): views_callcentre.py
+urlpatterns += [
+    path("llamadas/", views_callcentre.caller_find, name="callcentre"),
+    path("llamadas/<uuid:public_id>/", views_callcentre.caller_detail, name="callcentre_caller"),
+    path("llamadas/<uuid:public_id>/cita/", views_callcentre.book_what, name="callcentre_book"),
+    path("llamadas/<uuid:public_id>/cita/horas/", views_callcentre.book_slots,
+         name="callcentre_slots"),
+    path("llamadas/<uuid:public_id>/citas/<uuid:booking_id>/", views_callcentre.booking_detail,
+         name="callcentre_booking"),
+    path("llamadas/<uuid:public_id>/citas/<uuid:booking_id>/cambiar/",
+         views_callcentre.booking_change, name="callcentre_change"),
+    path("llamadas/<uuid:public_id>/citas/<uuid:booking_id>/cancelar/",
+         views_callcentre.booking_cancel, name="callcentre_cancel"),
 ]

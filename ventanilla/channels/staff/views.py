@@ -62,6 +62,8 @@ def home(request):
         return redirect("staff:queue")
     if request.user.has_perm("registration.register_in_person"):
         return redirect("staff:counter")
+    if request.user.has_perm("scheduling.add_booking"):  # call centre operators
+        return redirect("staff:callcentre")
     raise Http404
 
 

@@ -109,7 +109,6 @@ def test_r_apt_01_peasant_insurance_is_told_why_and_cannot_book(make_affiliate, 
     page = client.get("/portal/citas/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "does not include this appointment service" in page
     assert "/portal/citas/nueva/" not in page
-    day = medical["day"].isoformat()
     r = client.post(f"/portal/citas/nueva/confirmar/?{what_query(person)}"
                     f"&slot={medical['slots'][0].public_id}", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 422 and "does not include this appointment service" in \
