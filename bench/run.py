@@ -315,17 +315,31 @@ def run_pgbench(name: str, scripts: list[Path], *, url: str, duration: int,
 
 
 # The transaction of services.booking_create, statement by statement (see the comments):
-# the people locked, the idempotency key looked up again, the quota window read, the slot
-# locked with its centre, service and doctor, the overlap check, the counter and the row.
+# the people locked with their account blocks and the channel block read in the same
+# statement, the idempotency key, the coverage (affiliation with its holder), the quota
+# window, the guarded update that takes the place under the slot's row lock, the row.
 BOOKING_TRANSACTION = r"""
 \set pid random(:person_lo, :person_hi)
 \set sid random(:slot_lo, :slot_hi)
 BEGIN;
--- _lock_people
-SELECT p.* FROM people_person p WHERE p.id IN (:pid) ORDER BY p.id ASC FOR NO KEY UPDATE;
--- the idempotency key, again under the lock
+-- _lock_people_for_booking: lock, account block (R-APT-05), channel block (R-APT-11)
+SELECT p.id, (SELECT ab.cause FROM accounts_accountblock ab WHERE ab.person_id = p.id
+                 AND ab.unblocked_at IS NULL ORDER BY ab.blocked_at DESC LIMIT 1) AS cause,
+       EXISTS(SELECT 1 FROM scheduling_channelblock cb WHERE cb.kind = 'web'
+                 AND cb.key = 'raw-:pid' AND cb.lifted_at IS NULL
+                 AND (cb.until IS NULL OR cb.until > now())) AS blocked
+  FROM people_person p WHERE p.id IN (:pid) ORDER BY p.id ASC FOR NO KEY UPDATE;
+-- the idempotency key, under the lock
 SELECT b.* FROM scheduling_booking b WHERE b.idempotency_key = 'raw-:sid'
    AND b.person_id = :pid ORDER BY b.created_at DESC LIMIT 1;
+-- eligibility: affiliation.selectors.coverage_for (R-APT-01)
+SELECT a.*, p.*, h.*, hp.* FROM affiliation_affiliation a
+  JOIN people_person p ON a.person_id = p.id
+  LEFT JOIN affiliation_affiliation h ON a.holder_id = h.id
+  LEFT JOIN people_person hp ON h.person_id = hp.id
+ WHERE a.person_id = :pid AND a.starts_on <= current_date + 30 AND a.country = 'EC'
+   AND (a.ends_on IS NULL OR a.ends_on >= current_date + 30)
+ ORDER BY a.starts_on DESC LIMIT 1;
 -- quotas.quota_breach_for (R-APT-11): first-level appointments around the date
 SELECT s.starts_at FROM scheduling_booking b
   JOIN scheduling_slot s ON b.slot_id = s.id
@@ -333,23 +347,20 @@ SELECT s.starts_at FROM scheduling_booking b
  WHERE b.booked_for_id = :pid AND sv.kind = 'medical' AND sv.level = 1
    AND s.starts_at >= now() - interval '28 days' AND s.starts_at < now() + interval '60 days'
    AND b.status IN ('booked', 'attended') ORDER BY b.created_at DESC;
--- _lock_slot
-SELECT s.booked_count AS bc, s.capacity AS cap, s.starts_at AS st, s.ends_at AS en
-  FROM (SELECT s.*, c.name AS c_name, c.country, c.is_active AS c_active,
-               sv.code, sv.kind, sv.level, sv.is_active AS sv_active, d.given_names
-          FROM scheduling_slot s
-          JOIN scheduling_centre c ON s.centre_id = c.id
-          JOIN scheduling_service sv ON s.service_id = sv.id
-          LEFT JOIN scheduling_doctor d ON s.doctor_id = d.id
-         WHERE s.id = :sid LIMIT 21 FOR NO KEY UPDATE OF s) s \gset
--- _ensure_free_at_that_time
-SELECT 1 AS a FROM scheduling_booking b JOIN scheduling_slot s ON b.slot_id = s.id
- WHERE b.booked_for_id = :pid AND s.ends_at > ':st'::timestamptz
-   AND s.starts_at < ':en'::timestamptz
-   AND b.status = 'booked' LIMIT 1;
-\if :bc < :cap
+-- _take_place: the guarded update (row lock, open, future, free place, no clash)
+WITH u AS (
 UPDATE scheduling_slot SET booked_count = booked_count + 1, updated_at = now()
- WHERE id = :sid;
+ WHERE id = :sid AND is_open AND starts_at > now() AND booked_count < capacity
+   AND EXISTS (SELECT 1 FROM scheduling_centre c WHERE c.id = scheduling_slot.centre_id
+                  AND c.is_active)
+   AND EXISTS (SELECT 1 FROM scheduling_service v WHERE v.id = scheduling_slot.service_id
+                  AND v.is_active)
+   AND NOT EXISTS (SELECT 1 FROM scheduling_booking b JOIN scheduling_slot o
+                     ON o.id = b.slot_id WHERE b.booked_for_id = :pid
+                    AND b.status = 'booked' AND o.starts_at < scheduling_slot.ends_at
+                    AND o.ends_at > scheduling_slot.starts_at)
+ RETURNING 1) SELECT count(*) AS took FROM u \gset
+\if :took
 INSERT INTO scheduling_booking (public_id, created_at, updated_at, slot_id, person_id,
     booked_for_id, channel, status, booked_by_id, idempotency_key, purpose, case_id,
     cancelled_at, cancelled_by_id)
@@ -360,41 +371,22 @@ ON CONFLICT DO NOTHING RETURNING id;
 COMMIT;
 """
 
-# What the request reads before that transaction (token's user and person, account block,
-# the slot by public id and again by id, the block again, the idempotency key, the channel
-# block, the affiliation for the coverage check, the person): with the transaction above,
-# every statement one API booking sends.
+# What the request reads before that transaction (the token's user with their person and
+# account block, the slot by public id with its centre, service and doctor): with the
+# transaction above, every statement one API booking sends.
 BOOKING_READS = r"""
 \set pid random(:person_lo, :person_hi)
 \set sid random(:slot_lo, :slot_hi)
 \set uid 1 + :pid % :users
-SELECT u.*, p.* FROM accounts_user u LEFT JOIN people_person p ON u.id = p.user_id
+SELECT u.*, p.*, (SELECT ab.cause FROM accounts_accountblock ab WHERE ab.person_id = p.id
+                     AND ab.unblocked_at IS NULL ORDER BY ab.blocked_at DESC LIMIT 1)
+  FROM accounts_user u LEFT JOIN people_person p ON u.id = p.user_id
  WHERE u.is_active AND NOT u.is_staff AND u.id = :uid ORDER BY u.id LIMIT 1;
-SELECT ab.* FROM accounts_accountblock ab WHERE ab.person_id = :pid
-   AND ab.unblocked_at IS NULL ORDER BY ab.blocked_at DESC LIMIT 1;
 SELECT s.*, c.*, sv.*, d.* FROM scheduling_slot s
   JOIN scheduling_centre c ON s.centre_id = c.id
   JOIN scheduling_service sv ON s.service_id = sv.id
   LEFT JOIN scheduling_doctor d ON s.doctor_id = d.id
  WHERE s.public_id = (SELECT public_id FROM scheduling_slot WHERE id = :sid) LIMIT 21;
-SELECT s.*, c.*, sv.* FROM scheduling_slot s
-  JOIN scheduling_centre c ON s.centre_id = c.id
-  JOIN scheduling_service sv ON s.service_id = sv.id WHERE s.id = :sid LIMIT 21;
-SELECT ab.* FROM accounts_accountblock ab WHERE ab.person_id = :pid
-   AND ab.unblocked_at IS NULL ORDER BY ab.blocked_at DESC LIMIT 1;
-SELECT b.* FROM scheduling_booking b WHERE b.idempotency_key = 'raw-:sid'
-   AND b.person_id = :pid ORDER BY b.created_at DESC LIMIT 1;
-SELECT cb.*, p.* FROM scheduling_channelblock cb
-  LEFT JOIN people_person p ON cb.person_id = p.id
- WHERE cb.key = 'raw-:pid' AND cb.kind = 'web' AND cb.lifted_at IS NULL
-   AND (cb.until IS NULL OR cb.until > now()) ORDER BY cb.until ASC LIMIT 1;
-SELECT a.*, h.*, hp.* FROM affiliation_affiliation a
-  LEFT JOIN affiliation_affiliation h ON a.holder_id = h.id
-  LEFT JOIN people_person hp ON h.person_id = hp.id
- WHERE a.person_id = :pid AND a.starts_on <= current_date + 30 AND a.country = 'EC'
-   AND (a.ends_on IS NULL OR a.ends_on >= current_date + 30)
- ORDER BY a.starts_on DESC LIMIT 1;
-SELECT p.* FROM people_person p WHERE p.id = :pid LIMIT 21;
 """
 
 

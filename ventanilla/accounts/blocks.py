@@ -26,12 +26,28 @@ def account_block_active(person) -> AccountBlock | None:
     return AccountBlock.objects.filter(person=person, unblocked_at=None).first()
 
 
+def account_block_cause(person_ref):
+    """The cause of the active block of a person, as a subquery: ``person_ref`` is an
+    ``OuterRef`` to the person's id, so a query that reads people anyway (the booking's row
+    lock, the API token's user) learns about the block without another round trip."""
+    from django.db.models import Subquery
+
+    return Subquery(AccountBlock.objects.filter(person=person_ref, unblocked_at=None)
+                    .values("cause")[:1])
+
+
+def account_blocked_error(cause: str) -> AccountBlocked:
+    """The refusal for a person whose web account is blocked for ``cause``."""
+    label = AccountBlock.Cause(cause).label if cause in AccountBlock.Cause.values else cause
+    return AccountBlocked(_("Your web account is blocked (%(cause)s). Go to a service "
+                            "centre with your identity document, or call the call centre, "
+                            "to have it unblocked.") % {"cause": label})
+
+
 def account_check_not_blocked(person) -> None:
     block = account_block_active(person)
     if block is not None:
-        raise AccountBlocked(_("Your web account is blocked (%(cause)s). Go to a service "
-                               "centre with your identity document, or call the call centre, "
-                               "to have it unblocked.") % {"cause": block.get_cause_display()})
+        raise account_blocked_error(block.cause)
 
 
 def account_block(*, person, cause: str, detail: str = "", actor=None) -> AccountBlock:

@@ -71,8 +71,15 @@ def api_token_issue(user) -> str:
 
 
 def api_token_user(token: str):
-    """The affiliate a token belongs to, or None when it is forged, expired or stale."""
+    """The affiliate a token belongs to, or None when it is forged, expired or stale.
+
+    One query: the user, their person and the cause of an active account block
+    (``user.account_block_cause``, None when the account is not blocked), so the API's
+    authenticator refuses a blocked account (R-APT-05) without asking again."""
     from django.contrib.auth import get_user_model
+    from django.db.models import OuterRef
+
+    from .blocks import account_block_cause
 
     try:
         data = signing.loads(token or "", salt=_TOKEN_SALT,
@@ -80,6 +87,7 @@ def api_token_user(token: str):
     except signing.BadSignature:
         return None
     user = (get_user_model().objects.select_related("person")
+            .annotate(account_block_cause=account_block_cause(OuterRef("person__pk")))
             .filter(pk=data.get("u"), is_active=True, is_staff=False).first())
     if user is None or not hasattr(user, "person") or data.get("p") != _password_mark(user):
         return None

@@ -12,8 +12,10 @@ from .models import Affiliation
 
 
 def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliation | None:
-    """The affiliation in force on ``on``, else the latest one that started before it."""
-    qs = (Affiliation.objects.select_related("holder__person")
+    """The affiliation in force on ``on``, else the latest one that started before it.
+    The person and the holder's affiliation and person come in the same query (coverage
+    needs their dates of birth)."""
+    qs = (Affiliation.objects.select_related("person", "holder__person")
           .filter(person=person, starts_on__lte=on))
     if country:
         qs = qs.filter(country=country)

@@ -44,7 +44,12 @@ class AffiliateToken(HttpBearer):
         from ventanilla.accounts.signin import api_token_user
 
         user = api_token_user(token)
-        if user is None or account_block_active(user.person) is not None:
+        if user is None:
+            return None
+        blocked = (user.account_block_cause is not None
+                   if hasattr(user, "account_block_cause")
+                   else account_block_active(user.person) is not None)
+        if blocked:
             return None
         request.user = user
         return user.person

@@ -276,6 +276,10 @@ class Slot(BaseModel):
                                    name="slot_ends_after_it_starts"),
         ]
         indexes = [models.Index(fields=["service", "starts_at"], name="slot_service_time"),
+                   # slot search in a province or city: the times of one specialty at the
+                   # few centres of the place, without scanning the whole country's
+                   models.Index(fields=["service", "centre", "starts_at"],
+                                name="slot_service_centre_time"),
                    models.Index(fields=["doctor", "starts_at"], condition=Q(doctor__isnull=False),
                                 name="slot_doctor_time")]
         verbose_name = _("slot")

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
@@ -50,6 +50,15 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
         qs = qs.filter(service=service)
     elif service:
         qs = qs.filter(service__code=service)
+        if country:
+            # The service's id as a value the database knows before it plans the scan (an
+            # init plan), not a join: the slots of one service are then read from
+            # (service, starts_at) in time order and the scan stops at the first free ones,
+            # or from (service, centre, starts_at) for the few centres of a place. A centre
+            # only has slots of its own country's services (``slots_generate``).
+            qs = qs.filter(service_id=Subquery(
+                Service.objects.filter(country=country.upper(), code=service)
+                .order_by().values("pk")[:1]))
     if kind:
         qs = qs.filter(service__kind=kind)
     if doctor is not None:

@@ -15,16 +15,17 @@ block (``quotas``, R-APT-11) and the no-show account block (R-APT-05).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.accounts.blocks import account_check_not_blocked
+from ventanilla.accounts.blocks import account_blocked_error, account_check_not_blocked
 from ventanilla.accounts.roles import serves_country
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
@@ -229,6 +230,104 @@ def _check_eligibility(slot: Slot, booked_for, eligibility: Eligibility | None) 
         check(booked_for=booked_for, slot=slot, on=_local_date(slot))
 
 
+def _slot_for_booking(slot: Slot) -> Slot:
+    """The slot with its centre and service. A slot the caller has just read with them
+    (``selectors.slot_get``) is used as it is: everything that can change under a booking
+    (open, start, places, clashes, active centre and service) is checked again by the
+    guarded update that takes the place (``_take_place``)."""
+    if Slot.centre.is_cached(slot) and Slot.service.is_cached(slot):
+        return slot
+    return Slot.objects.select_related("centre", "service", "doctor").get(pk=slot.pk)
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """What the row lock on the people read in the same statement."""
+
+    block_causes: dict[int, str | None]   # person id → cause of an active account block
+    channel_blocked: bool
+
+
+def _lock_people_for_booking(person, booked_for, *, blocks: bool,
+                             block_key: ChannelKey | None, now: datetime) -> _Locked:
+    """Lock the people (as ``_lock_people``) and, in the same round trip, read what the
+    booking checks first: their account blocks (R-APT-05) and whether the channel is
+    blocked (R-APT-11). Not the idempotency key: what this statement reads comes from
+    before it waited for the lock, so a booking with the same key committed meanwhile
+    would be missed; the key is looked up by the next statement."""
+    from django.db.models import Exists, OuterRef
+
+    from ventanilla.accounts.blocks import account_block_cause
+    from ventanilla.people.models import Person
+
+    from .models import ChannelBlock
+
+    annotations: dict = {}
+    if blocks:
+        annotations["block_cause"] = account_block_cause(OuterRef("pk"))
+    if block_key is not None:
+        annotations["channel_blocked"] = Exists(
+            ChannelBlock.objects.filter(kind=block_key.kind, key=block_key.key,
+                                        lifted_at=None)
+            .filter(Q(until=None) | Q(until__gt=now)))
+    names = list(annotations)
+    rows = (Person.objects.select_for_update(no_key=True)
+            .filter(pk__in=sorted({person.pk, booked_for.pk})).order_by("pk")
+            .annotate(**annotations).values_list("pk", *names))
+    by_pk = {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
+    return _Locked(block_causes={pk: v.get("block_cause") for pk, v in by_pk.items()},
+                   channel_blocked=bool(by_pk.get(person.pk, {}).get("channel_blocked")))
+
+
+@functools.cache
+def _take_place_sql() -> str:
+    """The guarded ``UPDATE`` of ``_take_place``, written once: it runs on every booking,
+    and building it through the ORM (three correlated subqueries) cost more Python time
+    than the statement takes in PostgreSQL. Plain SQL that SQLite runs too."""
+    q = connection.ops.quote_name
+    slot, centre, service, booking = (q(m._meta.db_table)
+                                      for m in (Slot, Centre, Service, Booking))
+    # Table names come from the models; every value is a parameter.
+    return (
+        f"UPDATE {slot} SET booked_count = booked_count + 1, updated_at = %s"  # noqa: S608
+        f" WHERE id = %s AND is_open AND starts_at > %s AND booked_count < capacity"
+        f" AND EXISTS (SELECT 1 FROM {centre} c WHERE c.id = {slot}.centre_id"
+        f" AND c.is_active)"
+        f" AND EXISTS (SELECT 1 FROM {service} v WHERE v.id = {slot}.service_id"
+        f" AND v.is_active)"
+        f" AND NOT EXISTS (SELECT 1 FROM {booking} b JOIN {slot} o ON o.id = b.slot_id"
+        f" WHERE b.booked_for_id = %s AND b.status = %s"
+        f" AND o.starts_at < {slot}.ends_at AND o.ends_at > {slot}.starts_at)")
+
+
+def _take_place(slot: Slot, booked_for, *, now: datetime) -> Slot:
+    """Take one place of ``slot`` under its row lock, in one statement on the way that
+    succeeds: the ``UPDATE`` locks the row and increments the counter only while the slot
+    is open, in the future, of an active centre and service, has a free place and
+    ``booked_for`` holds nothing at that time. When it changes no row, the slot is read
+    under the lock to refuse with the reason, in the order the checks always had. The
+    database's constraints (counter ≤ places, one active booking per person and slot)
+    remain the guarantee. Returns the slot the booking is made on."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_take_place_sql(),
+                       [at, slot.pk, at, booked_for.pk, BookingStatus.BOOKED.value])
+        taken = cursor.rowcount
+    if taken:
+        slot.booked_count += 1
+        return slot
+    locked = _lock_slot(slot.pk)
+    _ensure_bookable(locked, now=now)
+    _ensure_free_at_that_time(locked, booked_for)
+    if locked.booked_count >= locked.capacity:
+        raise SlotTaken(field="slot")
+    # Free after all (what stood in the way was released while the update waited).
+    Slot.objects.filter(pk=locked.pk).update(booked_count=F("booked_count") + 1,
+                                             updated_at=now)
+    locked.booked_count += 1
+    return locked
+
+
 def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | str,
                    actor=None, idempotency_key: str | None = None, case=None,
                    purpose: str = "", eligibility: Eligibility | None = None,
@@ -247,55 +346,60 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
     against the person's quotas (R-APT-11) — ``channel_key`` (the caller's or WhatsApp
     sender's number, a device id, or a ``quotas.ChannelKey``) is refused while blocked and
     blocked when the booking would exceed a quota.
+
+    The hot path (docs/scheduling.md, "Performance"): one transaction that locks the people
+    and reads their account blocks and the channel block in the same statement; then the
+    idempotency key (when sent), the coverage, the quota window (first-level specialties
+    only) or the referral (second-level only); one guarded ``UPDATE`` that takes the place
+    under the slot's row lock; the ``INSERT``.
     """
     now = now or timezone.now()
     booked_for = booked_for or person
-    slot = Slot.objects.select_related("centre", "service").get(pk=slot.pk)
+    slot = _slot_for_booking(slot)
     staff = _check_staff(actor, perm="scheduling.add_booking", country=slot.centre.country)
     medical = slot.service.is_medical
-    if not staff:
-        account_check_not_blocked(person)
-        if medical and booked_for.pk != person.pk:
-            account_check_not_blocked(booked_for)
-    key = _clean_key(idempotency_key)
-    if key is not None:
-        existing = Booking.objects.filter(person=person, idempotency_key=key).first()
-        if existing is not None:
-            return _replay(existing, slot=slot, booked_for=booked_for)
+    try:
+        key, key_error = _clean_key(idempotency_key), None
+    except ValidationFailed as exc:
+        key, key_error = None, exc
     block_key = quotas.channel_key_for(channel, channel_key) if medical else None
-    quotas.channel_check_not_blocked(block_key, now=now)
-    if person.country != slot.centre.country:
-        raise SlotUnavailable(_("This centre belongs to another health system."), field="slot")
-    day = _local_date(slot)
-    if not selectors.may_book_for(person, booked_for, on=day):
-        raise BookedForRefused(field="booked_for")
-    if case is not None and case.person_id not in (person.pk, booked_for.pk):
-        raise ValidationFailed(_("This case belongs to someone else."), field="case")
-    _check_phone_day(slot, person, channel)
-    _check_eligibility(slot, booked_for, eligibility)
     purpose = clean_text(purpose, max_length=300)
     try:
         with transaction.atomic():
-            _lock_people(person, booked_for)
+            state = _lock_people_for_booking(person, booked_for, blocks=not staff,
+                                             block_key=block_key, now=now)
+            if not staff:
+                for who in ((person, booked_for) if medical else (person,)):
+                    cause = state.block_causes.get(who.pk)
+                    if cause is not None:
+                        raise account_blocked_error(cause)
+            if key_error is not None:
+                raise key_error
             if key is not None:
                 existing = Booking.objects.filter(person=person, idempotency_key=key).first()
                 if existing is not None:
                     return _replay(existing, slot=slot, booked_for=booked_for)
+            if state.channel_blocked:
+                quotas.channel_check_not_blocked(block_key, now=now)
+            if person.country != slot.centre.country:
+                raise SlotUnavailable(_("This centre belongs to another health system."),
+                                      field="slot")
+            day = _local_date(slot)
+            if not selectors.may_book_for(person, booked_for, on=day):
+                raise BookedForRefused(field="booked_for")
+            if case is not None and case.person_id not in (person.pk, booked_for.pk):
+                raise ValidationFailed(_("This case belongs to someone else."), field="case")
+            _check_phone_day(slot, person, channel)
+            _check_eligibility(slot, booked_for, eligibility)
             breach = quotas.quota_breach_for(booked_for=booked_for, slot=slot)
             if breach is not None:
                 raise _QuotaBreached(breach)
             referral = (referrals.referral_take(person=booked_for, specialty=slot.service,
                                                 on=day)
                         if slot.service.needs_referral else None)
-            locked = _lock_slot(slot.pk)
-            _ensure_bookable(locked, now=now)
-            _ensure_free_at_that_time(locked, booked_for)
-            if locked.booked_count >= locked.capacity:
-                raise SlotTaken(field="slot")
-            Slot.objects.filter(pk=locked.pk).update(booked_count=F("booked_count") + 1,
-                                                     updated_at=now)
+            slot = _take_place(slot, booked_for, now=now)
             booking = Booking.objects.create(
-                slot=locked, person=person, booked_for=booked_for, channel=channel,
+                slot=slot, person=person, booked_for=booked_for, channel=channel,
                 booked_by=actor if staff else None, idempotency_key=key, purpose=purpose,
                 case=case)
             if referral is not None:
@@ -303,8 +407,8 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
             if staff:
                 audit_record(actor=actor, action="booking.create", obj=booking,
                              subject_ref=booked_for.subject_ref, channel=str(channel),
-                             details={"slot": str(locked.public_id),
-                                      "starts_at": locked.starts_at.isoformat(),
+                             details={"slot": str(slot.public_id),
+                                      "starts_at": slot.starts_at.isoformat(),
                                       "for": booked_for.subject_ref})
     except _QuotaBreached as exc:
         # The booking rolled back; the sanction is recorded on its own (R-APT-11).
@@ -320,7 +424,6 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
             if existing is not None:
                 return _replay(existing, slot=slot, booked_for=booked_for)
         raise SlotTaken(field="slot") from exc
-    locked.booked_count += 1
     return booking
 
 

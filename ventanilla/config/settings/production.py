@@ -31,3 +31,11 @@ if os.environ.get("WHATSAPP_ENABLED") == "1" and not os.environ.get("VENTANILLA_
     if _missing:
         raise ImproperlyConfigured("WhatsApp is enabled but these are not set: "
                                    + ", ".join(_missing))
+
+# Persistent connections without a health check per request: the check is a "SELECT 1"
+# round trip before the first query of every request. Django still drops a connection
+# that raised a database error at the end of that request (close_if_unusable_or_obsolete),
+# so after a restart of PostgreSQL one request per worker fails and the next reconnects.
+# DATABASE_CONN_HEALTH_CHECKS=1 turns the check back on.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = (  # noqa: F405
+    os.environ.get("DATABASE_CONN_HEALTH_CHECKS", "0") == "1")

@@ -45,6 +45,16 @@ def _doctor_out(slot: Slot) -> dict | None:
     return {"id": doctor.public_id, "name": doctor.full_name} if doctor is not None else None
 
 
+# The columns ``slot_out`` reads: a search loads only these (not the timestamps, the
+# coordinates and the rest of every centre, service and doctor row).
+SLOT_OUT_FIELDS = (
+    "public_id", "starts_at", "ends_at", "capacity", "booked_count",
+    "centre__public_id", "centre__code", "centre__name", "centre__address", "centre__country",
+    "service__code", "service__kind", "service__name",
+    "doctor__public_id", "doctor__given_names", "doctor__family_names",
+)
+
+
 def slot_out(slot: Slot) -> dict:
     tz = get_pack(slot.centre.country).tz
     return {"id": slot.public_id, "starts_at": slot.starts_at.astimezone(tz),
@@ -132,7 +142,7 @@ def slots_list(request, country: str, service: str | None = None,
                        city=city)
     start, end = _range(pack.tz, date_from, date_to)
     qs = selectors.slots_free(country=pack.code, service=specialty or service,
-                              date_from=start, date_to=end, **filters)
+                              date_from=start, date_to=end, **filters).only(*SLOT_OUT_FIELDS)
     return [slot_out(s) for s in qs[:min(max(limit, 1), MAX_LIMIT)]]
 
 
