@@ -32,6 +32,22 @@ from .support import (
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run once per CI run, on the SQLite pass: they test pages, not the
+    database engine, and on PostgreSQL each one pays a full flush of the test database.
+    ``E2E_ON_POSTGRES=1`` runs them on PostgreSQL too."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    if os.environ.get("E2E_ON_POSTGRES"):
+        return
+    skip = pytest.mark.skip(reason="browser tests run on the SQLite pass "
+                                   "(E2E_ON_POSTGRES=1 to run them on PostgreSQL)")
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
