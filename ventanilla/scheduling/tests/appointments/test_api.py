@@ -3,7 +3,7 @@ appointments, 404 for anyone else's, 401 without a token, idempotency, 409."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -183,7 +183,11 @@ def test_r_apt_01_and_r_apt_12_refusals_are_422_with_the_reason(client, soon, cl
 
 def test_r_apt_11_the_web_account_is_the_channel_blocked(client, clinic_ec, general_ec,
                                                         make_med_slot, ana):
-    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    # three times on the same local day of the centre (10:00, 11:00, 12:00 in Ecuador),
+    # whatever the time of day the test runs
+    tz = timezone.get_fixed_timezone(-300)
+    day = (timezone.now().astimezone(tz) + timedelta(days=3)).date()
+    start = datetime.combine(day, time(10), tzinfo=tz)
     slots = [make_med_slot(clinic_ec, general_ec, start + timedelta(hours=h)) for h in range(3)]
     assert book(client, ana, slots[0]).status_code == 201
     assert book(client, ana, slots[1]).status_code == 201
