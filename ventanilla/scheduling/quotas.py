@@ -44,6 +44,14 @@ class ChannelKey:
     key: str
 
 
+def web_account_key(person) -> ChannelKey:
+    """R-APT-11: on the web and the API the channel is the person's own account (a device id
+    sent by a client would be too easy to change)."""
+    from .models import ChannelBlock
+
+    return ChannelKey(ChannelBlock.Kind.WEB, str(person.public_id))
+
+
 def channel_key_for(channel: Channel | str, key: ChannelKey | str | None) -> ChannelKey | None:
     """The block key of a booking request. A plain string is a phone number on the phone and
     WhatsApp channels (digits only, so +593 99… from the call centre and 59399… from

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,22 +26,14 @@ from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.defaults import medical_services_ensure
-from ventanilla.scheduling.models import Centre, ChannelBlock, Service
-from ventanilla.scheduling.quotas import ChannelKey
+from ventanilla.scheduling.models import Centre, Service
+from ventanilla.scheduling.quotas import web_account_key
 
 from ..web.views import INVALID, apply_errors
 from . import forms
-from .views import _render, affiliate_required
+from .views import _local, _render, affiliate_required, booking_document_response
 
 MEDICAL = Service.Kind.MEDICAL
-
-
-def _local(person, moment):
-    return timezone.localtime(moment, get_pack(person.country).tz)
-
-
-def _channel_key(person) -> ChannelKey:
-    return ChannelKey(ChannelBlock.Kind.WEB, str(person.public_id))
 
 
 def _specialty_choices(person) -> list[tuple[str, str]]:
@@ -288,7 +280,7 @@ def _book_or_move(request, person, what, slot):
                                                       channel=Channel.WEB, by_person=person)
     return scheduling_services.booking_create(
         slot=slot, person=person, booked_for=what["booked_for"], channel=Channel.WEB,
-        channel_key=_channel_key(person))
+        channel_key=web_account_key(person))
 
 
 # --- one appointment --------------------------------------------------------------------------
@@ -342,15 +334,4 @@ def appointment_cancel(request, person, public_id):
 
 @affiliate_required
 def appointment_document(request, person, public_id, kind: str):
-    from ventanilla.scheduling.documents import booking_ics, booking_pdf
-
-    booking = _own(person, public_id)
-    name = f"cita-{booking.slot.starts_at:%Y%m%d}"
-    if kind == "ics":
-        response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    else:
-        response = HttpResponse(booking_pdf(booking), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return booking_document_response(_own(person, public_id), kind)

@@ -531,16 +531,12 @@ def visit_cancel(request, person, public_id):
     return redirect("portal:visits")
 
 
-@booker_required
-def visit_document(request, person, public_id, kind: str):
-    """The booking as a calendar file or a printable PDF."""
+def booking_document_response(booking, kind: str):
+    """A booking as a calendar file (``ics``) or a printable PDF, never cached."""
     from django.http import HttpResponse
 
     from ventanilla.scheduling.documents import booking_ics, booking_pdf
 
-    booking = scheduling_selectors.booking_get_for(person, public_id, kind="office")
-    if booking is None:
-        raise Http404
     name = f"cita-{booking.slot.starts_at:%Y%m%d}"
     if kind == "ics":
         response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
@@ -550,6 +546,15 @@ def visit_document(request, person, public_id, kind: str):
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@booker_required
+def visit_document(request, person, public_id, kind: str):
+    """The visit as a calendar file or a printable PDF."""
+    booking = scheduling_selectors.booking_get_for(person, public_id, kind="office")
+    if booking is None:
+        raise Http404
+    return booking_document_response(booking, kind)
 
 
 

@@ -25,8 +25,8 @@ from ventanilla.countries.registry import get_pack
 
 from .. import rules, selectors, services
 from ..errors import BookedForRefused
-from ..models import Booking, BookingStatus, ChannelBlock, Service
-from ..quotas import ChannelKey
+from ..models import Booking, BookingStatus, Service
+from ..quotas import web_account_key
 from .router import _centre_out, _doctor_out, _service_out
 from .schemas import AppointmentIn, AppointmentOut, RescheduleIn
 
@@ -60,12 +60,6 @@ def appointment_out(booking: Booking, *, now: datetime | None = None) -> dict:
 
 def _channel(request) -> Channel:
     return Channel.API if request.headers.get("Authorization") else Channel.WEB
-
-
-def _channel_key(person) -> ChannelKey:
-    # R-APT-11: on the web and the API the channel is the person's own account; a device id
-    # sent by a client would be too easy to change.
-    return ChannelKey(ChannelBlock.Kind.WEB, str(person.public_id))
 
 
 def _own(request, appointment_id: UUID) -> Booking:
@@ -145,7 +139,7 @@ def appointment_book(request, payload: AppointmentIn):
     booking = services.booking_create(
         slot=slot, person=person, booked_for=booked_for, channel=_channel(request),
         idempotency_key=request.headers.get("Idempotency-Key"),
-        channel_key=_channel_key(person))
+        channel_key=web_account_key(person))
     return Status(201, appointment_out(booking))
 
 

@@ -124,3 +124,20 @@ def test_demo_medical_creates_centres_doctors_slots_and_the_referral(make_affili
         person, "ophthalmology", "active")
     assert demo_medical(days=7) == 0
     assert Referral.objects.count() == 1
+
+
+def test_r_apt_02_each_country_gets_the_default_specialties_once(db):
+    from ventanilla.scheduling.defaults import medical_services_ensure
+    from ventanilla.scheduling.models import Service
+
+    expected = {"pediatrics", "gynecology", "dentistry", "ophthalmology", "traumatology",
+                "psychology", "family_medicine", "general_medicine"}
+    for country in ("EC", "PE"):
+        services = medical_services_ensure(country)
+        assert {s.code for s in services} == expected
+        assert all(s.kind == Service.Kind.MEDICAL for s in services)
+        # R-APT-12: Ophthalmology and Traumatology are second level (referral needed)
+        assert {s.code for s in services if s.needs_referral} == {"ophthalmology",
+                                                                   "traumatology"}
+    medical_services_ensure("EC")  # a second run adds nothing
+    assert Service.objects.filter(country="EC", kind=Service.Kind.MEDICAL).count() == 8
