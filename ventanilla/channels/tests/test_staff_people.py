@@ -19,7 +19,8 @@ from ventanilla.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
-CODE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+# the clave code (XXXX-XXXX), not two all-digit groups inside a UUID in a URL
+CODE = re.compile(r"(?<![0-9A-Za-z-])[0-9A-Z]{4}-[0-9A-Z]{4}(?![0-9A-Za-z-])")
 
 
 def signed_in(user) -> Client:
