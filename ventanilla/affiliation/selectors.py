@@ -1,27 +1,61 @@
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q
 
+from ventanilla.core import rawsql
 from ventanilla.countries.registry import get_pack
 
 from . import rules
 from .models import Affiliation
 
 
+@functools.cache
+def _affiliation_on_sql(vendor: str, *, country: bool) -> str:
+    from ventanilla.people.models import Person
+
+    aff, per = rawsql.columns(Affiliation), rawsql.columns(Person)
+    mine = "a.country = %s AND a.starts_on <= %s" if country else "a.starts_on <= %s"
+    # Table names come from the models; every value is a parameter.
+    return (f"SELECT {aff.select('a')}, {per.select('p')}, {aff.select('h')},"  # noqa: S608
+            f" {per.select('hp')} FROM {aff.table} a JOIN {per.table} p ON p.id = a.person_id"
+            f" LEFT JOIN {aff.table} h ON h.id = a.holder_id"
+            f" LEFT JOIN {per.table} hp ON hp.id = h.person_id"
+            f" WHERE a.person_id = %s ORDER BY"
+            f" CASE WHEN {mine} AND (a.ends_on IS NULL OR a.ends_on >= %s) THEN 0"
+            f" WHEN {mine} THEN 1 ELSE 2 END,"
+            f" CASE WHEN {mine} THEN a.starts_on END DESC, a.starts_on, a.id LIMIT 1")
+
+
 def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliation | None:
-    """The affiliation in force on ``on``, else the latest one that started before it.
-    The person and the holder's affiliation and person come in the same query (coverage
-    needs their dates of birth)."""
-    qs = (Affiliation.objects.select_related("person", "holder__person")
-          .filter(person=person, starts_on__lte=on))
-    if country:
-        qs = qs.filter(country=country)
-    current = qs.filter(Q(ends_on=None) | Q(ends_on__gte=on)).order_by("-starts_on").first()
-    return current or qs.order_by("-starts_on").first() or (
-        Affiliation.objects.filter(person=person).order_by("starts_on").first())
+    """The affiliation in force on ``on``, else the latest one that started before it
+    (of ``country`` when given), else the person's first one. The person and the holder's
+    affiliation and person come in the same statement, written once (coverage needs their
+    dates of birth; every booking asks)."""
+    from ventanilla.people.models import Person
+
+    day = connection.ops.adapt_datefield_value(on)
+    mine = [country, day] if country else [day]
+    with connection.cursor() as cursor:
+        cursor.execute(_affiliation_on_sql(connection.vendor, country=bool(country)),
+                       [person.pk, *mine, day, *mine, *mine])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    aff, per = rawsql.columns(Affiliation), rawsql.columns(Person)
+    affiliation = aff.load(row)
+    at = len(aff)
+    Affiliation.person.field.set_cached_value(affiliation, per.load(row, at))
+    at += len(per)
+    holder = aff.load_or_none(row, at)
+    if holder is not None:
+        Affiliation.person.field.set_cached_value(holder, per.load(row, at + len(aff)))
+    Affiliation.holder.field.set_cached_value(affiliation, holder)
+    return affiliation
 
 
 def _facts(affiliation: Affiliation, on: date) -> rules.AffiliationFacts:

@@ -55,6 +55,15 @@ class Centre(BaseModel):
         return self.name
 
 
+def service_label(code: str, name: str) -> str:
+    """A service's name: the custom name, else the catalogue's translated name, else the
+    code (also for rows read without a model instance)."""
+    if name:
+        return name
+    known = catalogue.known_service(code)
+    return str(known.label) if known else code
+
+
 class Service(BaseModel):
     """Something a person books: an office procedure or a medical specialty."""
 
@@ -92,11 +101,7 @@ class Service(BaseModel):
 
     @property
     def label(self) -> str:
-        """The custom name, else the catalogue's translated name, else the code."""
-        if self.name:
-            return self.name
-        known = catalogue.known_service(self.code)
-        return str(known.label) if known else self.code
+        return service_label(self.code, self.name)
 
     @property
     def is_medical(self) -> bool:

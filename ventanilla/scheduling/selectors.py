@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
+from ventanilla.core import rawsql
 from ventanilla.countries.registry import get_pack
 
 from .models import Booking, BookingStatus, Centre, Doctor, Referral, Service, Slot
@@ -75,6 +79,133 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
     return qs.order_by("starts_at", "centre__name", "pk")
 
 
+class FreeSlot(NamedTuple):
+    """One row of ``slots_free_rows``: what the API shows of a free time."""
+
+    public_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+    centre_public_id: UUID
+    centre_code: str
+    centre_name: str
+    centre_address: str
+    centre_country: str
+    service_code: str
+    service_kind: str
+    service_name: str
+    doctor_public_id: UUID | None
+    doctor_given_names: str | None
+    doctor_family_names: str | None
+
+
+@functools.cache
+def _slots_free_sql(vendor: str, shape: frozenset[str]) -> str:
+    """The statement of ``slots_free_rows`` for one combination of filters, written once.
+    The same conditions as ``slots_free`` (tests compare the two on random data); the
+    service id comes from a subquery on its country and code, so PostgreSQL knows it before
+    it plans the scan (see ``slots_free``)."""
+    q = connection.ops.quote_name
+    slot, centre, service, doctor = (q(m._meta.db_table) for m in (Slot, Centre, Service,
+                                                                     Doctor))
+    where = ["s.is_open", "c.is_active", "v.is_active", "s.booked_count < s.capacity",
+             "s.starts_at > %s"]
+    if "country" in shape:
+        where.append("c.country = %s")
+    if "centre" in shape:
+        where.append("s.centre_id = %s")
+    if "service" in shape:
+        where.append("v.code = %s")
+        if "country" in shape:
+            where.append(f"s.service_id = (SELECT id FROM {service}"  # noqa: S608
+                         " WHERE country = %s AND code = %s LIMIT 1)")
+    if "kind" in shape:
+        where.append("v.kind = %s")
+    if "doctor" in shape:
+        where.append("s.doctor_id = %s")
+    if "place" in shape:
+        where.append("c.subdivision_code LIKE %s ESCAPE '\\'")
+    if "date_from" in shape:
+        where.append("s.starts_at >= %s")
+    if "date_to" in shape:
+        where.append("s.starts_at < %s")
+    # Table names come from the models; every value is a parameter.
+    return (
+        "SELECT s.public_id, s.starts_at, s.ends_at, s.capacity - s.booked_count,"  # noqa: S608
+        " c.public_id, c.code, c.name, c.address, c.country, v.code, v.kind, v.name,"
+        " d.public_id, d.given_names, d.family_names"
+        f" FROM {slot} s JOIN {centre} c ON c.id = s.centre_id"
+        f" JOIN {service} v ON v.id = s.service_id"
+        f" LEFT JOIN {doctor} d ON d.id = s.doctor_id"
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY s.starts_at, c.name, s.id LIMIT %s")
+
+
+def _like_prefix(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def slots_free_rows(*, country: str | None = None, service: str | None = None,
+                    centre: Centre | None = None, date_from: date | None = None,
+                    date_to: date | None = None, now: datetime | None = None,
+                    kind: str | None = None, doctor: Doctor | None = None,
+                    place: str | None = None, limit: int = 50) -> list[FreeSlot]:
+    """``slots_free`` for the API's slot search (the busiest read): the same slots in the
+    same order, as rows with what the API shows, from one statement built once per
+    combination of filters, so a search costs the database's time and little Python
+    (docs/scheduling.md, "Performance"). ``service`` is a code."""
+    now = now or timezone.now()
+    tz = _tz(country, centre)
+    ops = connection.ops
+    shape = set()
+    params: list = [ops.adapt_datetimefield_value(now)]
+    if country:
+        shape.add("country")
+        params.append(country.upper())
+    if centre is not None:
+        shape.add("centre")
+        params.append(centre.pk)
+    if service:
+        shape.add("service")
+        params.append(service)
+        if country:
+            params += [country.upper(), service]
+    if kind:
+        shape.add("kind")
+        params.append(kind)
+    if doctor is not None:
+        shape.add("doctor")
+        params.append(doctor.pk)
+    if place:
+        shape.add("place")
+        params.append(_like_prefix(place))
+    if date_from is not None:
+        shape.add("date_from")
+        params.append(ops.adapt_datetimefield_value(_day_start(date_from, tz)))
+    if date_to is not None:
+        shape.add("date_to")
+        params.append(ops.adapt_datetimefield_value(
+            _day_start(date_to + timedelta(days=1), tz)))
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(_slots_free_sql(connection.vendor, frozenset(shape)), params)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":  # text columns there; PostgreSQL returns the types
+        rows = [_sqlite_free_slot(r) for r in rows]
+    return [FreeSlot._make(r) for r in rows]
+
+
+def _sqlite_free_slot(row) -> tuple:
+    def when(v):
+        return rawsql.value(Slot, "starts_at", v)
+
+    def uid(v):
+        return rawsql.value(Slot, "public_id", v)
+
+    return (uid(row[0]), when(row[1]), when(row[2]), row[3], uid(row[4]), *row[5:12],
+            uid(row[12]), row[13], row[14])
+
+
 def slot_dates_free(*, country: str | None = None, service: Service | str | None = None,
                     centre: Centre | None = None, date_from: date | None = None,
                     date_to: date | None = None, limit: int = 10,
@@ -91,12 +222,41 @@ def slot_dates_free(*, country: str | None = None, service: Service | str | None
     return list(days[:limit])
 
 
+@functools.cache
+def _slot_get_sql(vendor: str) -> str:
+    slot, centre, service, doctor = (rawsql.columns(m) for m in (Slot, Centre, Service, Doctor))
+    # Table names come from the models; the id is a parameter.
+    return (f"SELECT {slot.select('s')}, {centre.select('c')}, {service.select('v')},"  # noqa: S608
+            f" {doctor.select('d')} FROM {slot.table} s"
+            f" JOIN {centre.table} c ON c.id = s.centre_id"
+            f" JOIN {service.table} v ON v.id = s.service_id"
+            f" LEFT JOIN {doctor.table} d ON d.id = s.doctor_id WHERE s.public_id = %s")
+
+
 def slot_get(public_id: UUID | str) -> Slot | None:
+    """A slot by public id with its centre, service and doctor, in one statement written
+    once (it starts every booking: ``rawsql``)."""
     try:
-        return Slot.objects.select_related("centre", "service", "doctor").get(
-            public_id=public_id)
-    except (Slot.DoesNotExist, ValueError, TypeError, ValidationError):
+        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+    except (ValueError, TypeError, AttributeError):
         return None
+    with connection.cursor() as cursor:
+        cursor.execute(_slot_get_sql(connection.vendor),
+                       [Slot._meta.get_field("public_id").get_db_prep_value(
+                           key, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    slots, centres = rawsql.columns(Slot), rawsql.columns(Centre)
+    services, doctors = rawsql.columns(Service), rawsql.columns(Doctor)
+    slot = slots.load(row)
+    at = len(slots)
+    slot.centre = centres.load(row, at)
+    at += len(centres)
+    slot.service = services.load(row, at)
+    at += len(services)
+    Slot.doctor.field.set_cached_value(slot, doctors.load_or_none(row, at))
+    return slot
 
 
 def service_get(*, country: str, code: str) -> Service | None:

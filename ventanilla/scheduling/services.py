@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.accounts.blocks import account_blocked_error, account_check_not_blocked
 from ventanilla.accounts.roles import serves_country
+from ventanilla.core import rawsql
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -248,35 +249,65 @@ class _Locked:
     channel_blocked: bool
 
 
+@functools.cache
+def _lock_people_sql(vendor: str, *, blocks: bool, channel: bool, two: bool) -> str:
+    from ventanilla.accounts.models import AccountBlock
+    from ventanilla.core import rawsql
+    from ventanilla.people.models import Person
+
+    from .models import ChannelBlock
+
+    person = rawsql.columns(Person).table
+    block, channel_block = rawsql.columns(AccountBlock).table, rawsql.columns(ChannelBlock).table
+    cols = ["p.id"]
+    cols.append(f"(SELECT b.cause FROM {block} b WHERE b.person_id = p.id"  # noqa: S608
+                " AND b.unblocked_at IS NULL LIMIT 1)" if blocks else "NULL")
+    cols.append(f"EXISTS (SELECT 1 FROM {channel_block} k WHERE k.kind = %s"  # noqa: S608
+                " AND k.key = %s AND k.lifted_at IS NULL"
+                " AND (k.until IS NULL OR k.until > %s))" if channel else "NULL")
+    lock = " FOR NO KEY UPDATE OF p" if connection.features.has_select_for_no_key_update else ""
+    # Table names come from the models; every value is a parameter.
+    return (f"SELECT {', '.join(cols)} FROM {person} p"  # noqa: S608
+            f" WHERE p.id IN ({'%s, %s' if two else '%s'}) ORDER BY p.id{lock}")
+
+
 def _lock_people_for_booking(person, booked_for, *, blocks: bool,
                              block_key: ChannelKey | None, now: datetime) -> _Locked:
     """Lock the people (as ``_lock_people``) and, in the same round trip, read what the
     booking checks first: their account blocks (R-APT-05) and whether the channel is
     blocked (R-APT-11). Not the idempotency key: what this statement reads comes from
     before it waited for the lock, so a booking with the same key committed meanwhile
-    would be missed; the key is looked up by the next statement."""
-    from django.db.models import Exists, OuterRef
-
-    from ventanilla.accounts.blocks import account_block_cause
-    from ventanilla.people.models import Person
-
-    from .models import ChannelBlock
-
-    annotations: dict = {}
-    if blocks:
-        annotations["block_cause"] = account_block_cause(OuterRef("pk"))
+    would be missed; the key is looked up by the next statement. Written once (it runs on
+    every booking)."""
+    pks = sorted({person.pk, booked_for.pk})
+    params: list = []
     if block_key is not None:
-        annotations["channel_blocked"] = Exists(
-            ChannelBlock.objects.filter(kind=block_key.kind, key=block_key.key,
-                                        lifted_at=None)
-            .filter(Q(until=None) | Q(until__gt=now)))
-    names = list(annotations)
-    rows = (Person.objects.select_for_update(no_key=True)
-            .filter(pk__in=sorted({person.pk, booked_for.pk})).order_by("pk")
-            .annotate(**annotations).values_list("pk", *names))
-    by_pk = {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
-    return _Locked(block_causes={pk: v.get("block_cause") for pk, v in by_pk.items()},
-                   channel_blocked=bool(by_pk.get(person.pk, {}).get("channel_blocked")))
+        params += [block_key.kind, block_key.key, connection.ops.adapt_datetimefield_value(now)]
+    params += pks
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_people_sql(connection.vendor, blocks=blocks,
+                                        channel=block_key is not None, two=len(pks) == 2),
+                       params)
+        rows = cursor.fetchall()
+    return _Locked(block_causes={pk: cause for pk, cause, _ in rows},
+                   channel_blocked=any(bool(blocked) and pk == person.pk
+                                       for pk, _, blocked in rows))
+
+
+@functools.cache
+def _idempotent_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(Booking._meta.db_table)
+    return (f"SELECT id FROM {table} WHERE person_id = %s"  # noqa: S608
+            " AND idempotency_key = %s")
+
+
+def _booking_with_key(person, key: str) -> Booking | None:
+    """The person's booking made with this idempotency key (one key lookup; the booking
+    itself is read only on a replay)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_idempotent_sql(connection.vendor), [person.pk, key])
+        row = cursor.fetchone()
+    return Booking.objects.get(pk=row[0]) if row is not None else None
 
 
 @functools.cache
@@ -376,7 +407,7 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
             if key_error is not None:
                 raise key_error
             if key is not None:
-                existing = Booking.objects.filter(person=person, idempotency_key=key).first()
+                existing = _booking_with_key(person, key)
                 if existing is not None:
                     return _replay(existing, slot=slot, booked_for=booked_for)
             if state.channel_blocked:
@@ -398,10 +429,10 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                                                 on=day)
                         if slot.service.needs_referral else None)
             slot = _take_place(slot, booked_for, now=now)
-            booking = Booking.objects.create(
+            booking = rawsql.insert(Booking(
                 slot=slot, person=person, booked_for=booked_for, channel=channel,
                 booked_by=actor if staff else None, idempotency_key=key, purpose=purpose,
-                case=case)
+                case=case))
             if referral is not None:
                 referrals.referral_use(referral, booking=booking)
             if staff:

@@ -60,6 +60,13 @@ MIDDLEWARE = [
     "ventanilla.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# /api/ (ventanilla.config.wsgi): the same chain without what only pages need.
+API_MIDDLEWARE = [m for m in MIDDLEWARE if m not in (
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+)]
 
 ROOT_URLCONF = "ventanilla.config.urls"
 WSGI_APPLICATION = "ventanilla.config.wsgi.application"

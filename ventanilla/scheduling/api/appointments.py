@@ -16,9 +16,10 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Status
+from ninja import Router
 
 from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
+from ventanilla.core.api_json import json_response
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound
 from ventanilla.countries.registry import get_pack
@@ -140,7 +141,8 @@ def appointment_book(request, payload: AppointmentIn):
         slot=slot, person=person, booked_for=booked_for, channel=_channel(request),
         idempotency_key=request.headers.get("Idempotency-Key"),
         channel_key=web_account_key(person))
-    return Status(201, appointment_out(booking))
+    # The shape of ``AppointmentOut``, written straight to JSON (a test validates it).
+    return json_response(appointment_out(booking), status=201)
 
 
 @appointments_router.post("/{appointment_id}/cancel", response=AppointmentOut,

@@ -1,0 +1,136 @@
+"""Model instances from hand-written SQL, for the few statements on the hot paths.
+
+The ORM builds and compiles a query on every call, which costs more Python time than
+PostgreSQL spends running a key lookup (docs/scheduling.md, "Performance"). The busiest
+requests (a booking, a slot search, the API token) therefore send statements written once,
+and this module turns their rows back into model instances: ``Columns(Model)`` lists a
+model's columns for a ``SELECT`` and loads them from a row with the same converters the
+ORM applies (on SQLite, text becomes datetimes, UUIDs and booleans), so callers get the
+objects the ORM would have given them.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+class Columns[M: Model]:
+    """The concrete columns of ``model``, in a fixed order."""
+
+    def __init__(self, model: type[M]):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.table = connection.ops.quote_name(model._meta.db_table)
+
+    def select(self, alias: str) -> str:
+        """``alias."col", …`` for a SELECT list."""
+        q = connection.ops.quote_name
+        return ", ".join(f"{alias}.{q(str(f.column))}" for f in self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def load_or_none(self, row, start: int = 0) -> M | None:
+        """The instance of the columns at ``row[start:start + len(self)]``, None when the
+        primary key is NULL (an outer join that found nothing)."""
+        values = list(row[start:start + len(self.fields)])
+        if values[self.pk_index] is None:
+            return None
+        for i, convert in _converters(self.model, connection.vendor):
+            values[i] = convert(values[i])
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+    def load(self, row, start: int = 0) -> M:
+        """The instance of the columns at ``row[start:start + len(self)]``."""
+        instance = self.load_or_none(row, start)
+        if instance is None:
+            raise ValueError(f"no {self.model.__name__} in this row")
+        return instance
+
+    @functools.cached_property
+    def pk_index(self) -> int:
+        return self.attnames.index(self.model._meta.pk.attname)
+
+
+def value(model: type[Model], field_name: str, raw: Any) -> Any:
+    """One column's value converted as the ORM would (for rows that are not instances)."""
+    field = model._meta.get_field(field_name)
+    for convert in _field_converters(field, connection.vendor):
+        raw = convert(raw)
+    return raw
+
+
+def columns[M: Model](model: type[M]) -> Columns[M]:
+    return _columns(model)
+
+
+@functools.cache
+def _columns(model):
+    return Columns(model)
+
+
+@functools.cache
+def _field_converters(field, vendor: str) -> tuple:
+    col = field.get_col(field.model._meta.db_table)
+    found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    return tuple(functools.partial(_apply, c, col) for c in found)
+
+
+def _apply(convert, expression, raw):
+    return convert(raw, expression, connection)
+
+
+@functools.cache
+def _converters(model: type[Model], vendor: str) -> tuple:
+    out = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        chain = _field_converters(field, vendor)
+        if chain:
+            out.append((i, _chain(chain)))
+    return tuple(out)
+
+
+def _chain(converters: tuple):
+    if len(converters) == 1:
+        return converters[0]
+
+    def run(raw):
+        for convert in converters:
+            raw = convert(raw)
+        return raw
+    return run
+
+
+@functools.cache
+def _insert_sql(model: type[Model], vendor: str) -> str:
+    q = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    returning = " RETURNING " + q(str(model._meta.pk.column)) if (
+        connection.features.can_return_columns_from_insert) else ""
+    # Names come from the model; every value is a parameter.
+    return (f"INSERT INTO {q(model._meta.db_table)} "  # noqa: S608
+            f"({', '.join(q(str(f.column)) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}){returning}")
+
+
+def insert[M: Model](instance: M) -> M:
+    """``instance.save(force_insert=True)`` for a model without save() overrides or
+    signal receivers, from a statement written once: defaults and ``auto_now`` values are
+    filled in as ``save`` would, and the new primary key is set on the instance."""
+    model = type(instance)
+    values = [
+        f.get_db_prep_save(f.pre_save(instance, add=True), connection)
+        for f in model._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, connection.vendor), values)
+        pk = (cursor.fetchone()[0] if connection.features.can_return_columns_from_insert
+              else cursor.lastrowid)
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
