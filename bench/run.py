@@ -16,9 +16,10 @@ Needs a database loaded by ``bench/load_national.py``. The runner:
    (``bench/wrk/*.lua``; a pure-Python keep-alive client when wrk is missing): slot search,
    booking, cancelling (the bookings just made), and the 07:00 rush (most clients search
    general medicine in Quito or Guayaquil and book one of the first times shown);
-4. runs, with the same concurrency and duration, the raw SQL of one slot search (the exact
-   statement the API sent, captured) and of one booking (the statements of
-   ``services.booking_create``) through pgbench, and prints the API as a ratio of it;
+4. runs, with the same concurrency and duration, the raw SQL of the slot search (the exact
+   statements the API sent for 120 of its searches, captured) and of one booking (the
+   statements of ``services.booking_create``) through pgbench, and prints the API as a
+   ratio of it;
 5. counts double bookings in SQL: slots whose active bookings exceed their places, and slots
    whose ``booked_count`` differs from their active bookings;
 6. with ``--profile``, samples the server's workers with py-spy during an extra booking run
