@@ -451,7 +451,7 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
     except IntegrityError as exc:
         # Only a bug or a race the locks did not cover reaches here; the database refused.
         if key is not None:
-            existing = Booking.objects.filter(person=person, idempotency_key=key).first()
+            existing = _booking_with_key(person, key)
             if existing is not None:
                 return _replay(existing, slot=slot, booked_for=booked_for)
         raise SlotTaken(field="slot") from exc
