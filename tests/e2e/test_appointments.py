@@ -106,3 +106,35 @@ def test_affiliate_books_changes_and_cancels_on_a_phone(new_page, a11y, make_aff
     assert not Booking.objects.filter(status="booked").exists()
     a11y.check(page, f"[{language}] appointments, after cancelling")
     a11y.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_no_free_times_is_never_a_dead_end_on_a_phone(new_page, a11y, make_affiliate,
+                                                       language):
+    """UX "No slots": the sentence, other cities with times, "Notify me", then the alert
+    on the appointments page with its stop button; axe on each page."""
+    from ventanilla.scheduling.models import SlotAlert
+
+    person = make_affiliate(affiliation_type="employee")
+    medical_slots()  # General Medicine in Quito only
+    page = new_page(language="en" if language == "en" else None)  # PHONE viewport
+    page.goto("/portal/entrar/")
+    page.select_option("#id_document", "EC:cedula")
+    page.fill("#id_id_number", "1710034065")
+    page.fill("#id_password", CLAVE)
+    submit(page)
+
+    page.goto(f"/portal/citas/nueva/fecha/?booked_for={person.public_id}"
+              "&specialty=general_medicine&province=17&city=1702")  # Cayambe: none
+    assert html_lang(page) == language
+    assert page.locator("#no-slots").count() == 1
+    assert page.locator("#other-cities a").count() == 1  # Quito
+    a11y.check(page, f"[{language}] dates, no free times")
+    submit(page, "main form[method=post] button[type=submit]")
+    assert path_of(page) == "/portal/citas/"
+    assert SlotAlert.objects.filter(person=person, place_code="1702").count() == 1
+    a11y.check(page, f"[{language}] appointments, with an alert")
+    submit(page, "#alerts button[type=submit]")
+    assert path_of(page) == "/portal/citas/"
+    assert not SlotAlert.objects.filter(cancelled_at=None).exists()
+    a11y.assert_clean()

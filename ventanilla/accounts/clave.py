@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.text import mask_email
 
 from . import one_time
 from .models import OneTimeSecret
@@ -85,11 +86,6 @@ class ClaveInPersonOnly(ValidationFailed):
                         "residence card.")
 
 
-def _mask_email(email: str) -> str:
-    name, _at, domain = email.partition("@")
-    return f"{name[:1]}•••@{domain[:1]}•••{domain[domain.rfind('.'):]}" if domain else ""
-
-
 def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_birth,
                          province_code: str, phone_last_digits: str) -> str:
     """R-AFF-09: a national ID holder proves who they are (date of birth and two questions
@@ -127,7 +123,7 @@ def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_
     email, language = person.email, person.language
     transaction.on_commit(lambda: notify.send_clave_link.enqueue(
         email=email, token=token, language=language))
-    return _mask_email(email)
+    return mask_email(email)
 
 
 def clave_link_check(token: str):

@@ -96,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "scheduling.view_referral",
         "scheduling.view_channelblock",
         "scheduling.change_channelblock",
+        "scheduling.view_slotalert",
     ],
 }
 

@@ -17,3 +17,14 @@ def clean_text(value: str | None, *, max_length: int | None = None,
     else:
         text = " ".join(text.split())
     return text[:max_length] if max_length else text
+
+
+def mask_email(email: str) -> str:
+    """An address shown back to its owner without giving it away: ``a•••@g•••.com``."""
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain[:1]}•••{domain[domain.rfind('.'):]}" if domain else ""
+
+
+def mask_phone(digits: str) -> str:
+    """A phone number shown back to its owner: its last 3 digits only (``•••567``)."""
+    return f"•••{digits[-3:]}" if digits else ""

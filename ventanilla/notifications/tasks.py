@@ -82,6 +82,19 @@ def send_dependant_decision(*, request_id: str) -> None:
 def send_booking_reminder(*, booking_id: str) -> None:
     """R-APT-09: tomorrow's appointment or visit, with the advice to arrive 30 minutes early
     and the calendar file."""
+    _booking_email(booking_id, template="booking_reminder")
+
+
+@task()
+def send_booking_copy(*, booking_id: str) -> None:
+    """A copy of an appointment or visit the person asked for on its page (UX.md: e-mail
+    copies), with the calendar file."""
+    _booking_email(booking_id, template="booking_copy")
+
+
+def _booking_email(booking_id: str, *, template: str) -> None:
+    """An e-mail about an active booking to the patient (else whoever booked it), in their
+    language, with the calendar file; nothing when it is no longer booked."""
     from django.utils import timezone
 
     from ventanilla.countries.registry import get_pack
@@ -100,7 +113,7 @@ def send_booking_reminder(*, booking_id: str) -> None:
     medical = booking.slot.service.kind == "medical"
     path = reverse("portal:appointment" if medical else "portal:visit",
                    args=[booking.public_id])
-    email_send(to=to, template="booking_reminder", language=language,
+    email_send(to=to, template=template, language=language,
                context={"booking": booking, "patient": patient,
                         "starts": timezone.localtime(booking.slot.starts_at, pack.tz),
                         "medical": medical, "path": path},

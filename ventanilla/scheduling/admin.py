@@ -19,6 +19,7 @@ from .models import (
     ScheduleException,
     Service,
     Slot,
+    SlotAlert,
 )
 from .services import slots_generate
 
@@ -174,3 +175,14 @@ class ChannelBlockAdmin(ReadOnlyAdmin, AuditedAdmin):
     def has_change_permission(self, request, obj=None):
         # the action needs it; the change form itself shows the row read-only
         return obj is None and request.user.has_perm("scheduling.change_channelblock")
+
+
+@admin.register(SlotAlert)
+class SlotAlertAdmin(ReadOnlyAdmin, AuditedAdmin):
+    """"Avisarme" requests (alerts.py): written by the person and the sender only."""
+
+    list_display = ("created_at", "service", "place_code", "booked_for", "person",
+                    "notified_at", "cancelled_at")
+    list_filter = ("service__country", "service", "notified_at", "cancelled_at")
+    search_fields = ("person__id_number", "booked_for__id_number", "place_code")
+    list_select_related = ("service", "person", "booked_for")

@@ -10,6 +10,14 @@ class SlotTaken(Conflict):
     default_message = _("This time has just been taken. Choose another time.")
 
 
+class SlotHeld(SlotTaken):
+    """Someone else holds the last free place while they confirm it (``slot_hold``)."""
+
+    code = "SLOT_HELD"
+    default_message = _("Someone is confirming this time right now. Choose another time, "
+                        "or try again in a few minutes.")
+
+
 class SlotUnavailable(ValidationFailed):
     code = "SLOT_UNAVAILABLE"
     default_message = _("This time can no longer be booked. Choose another time.")

@@ -263,6 +263,13 @@ class Slot(BaseModel):
     booked_count = models.PositiveSmallIntegerField(_("places taken"), default=0)
     # Closed when its day became a closure or its schedule ended; bookings already made stay.
     is_open = models.BooleanField(_("open"), default=True)
+    # A short hold while someone on the web confirms this time (UX: 10 minutes,
+    # ``SLOT_HOLD_MINUTES``): until ``held_until`` the last free place is kept for
+    # ``held_by``, and nobody else is offered it or may book it (``services.slot_hold``).
+    held_by = models.ForeignKey("people.Person", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("held for"))
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -286,7 +293,10 @@ class Slot(BaseModel):
                    models.Index(fields=["service", "centre", "starts_at"],
                                 name="slot_service_centre_time"),
                    models.Index(fields=["doctor", "starts_at"], condition=Q(doctor__isnull=False),
-                                name="slot_doctor_time")]
+                                name="slot_doctor_time"),
+                   # a person's hold, released when they choose another time
+                   models.Index(fields=["held_by"], condition=Q(held_by__isnull=False),
+                                name="slot_held_by")]
         verbose_name = _("slot")
         verbose_name_plural = _("slots")
 
@@ -441,3 +451,50 @@ class ChannelBlock(BaseModel):
     @property
     def permanent(self) -> bool:
         return self.until is None
+
+
+class SlotAlert(BaseModel):
+    """"Avisarme" (UX, "No slots"): a person asked to be told by e-mail when a free time of
+    a specialty opens in a place, for themself or a dependant. Open until it is sent
+    (``notified_at``) or the person stops it (``cancelled_at``); ``alerts.slot_alerts_send``
+    sends each one once. A person has at most one open alert per patient, service and place.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="slot_alerts", verbose_name=_("asked by"))
+    booked_for = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                                   related_name="+", verbose_name=_("patient"))
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="alerts",
+                                verbose_name=_("service"))
+    place_code = models.CharField(
+        _("place code"), max_length=12,
+        help_text=_("Geography code of the country pack (a city) the free time must be in."))
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "booked_for", "service", "place_code"],
+                condition=Q(notified_at__isnull=True, cancelled_at__isnull=True),
+                name="slot_alert_one_open"),
+        ]
+        # the sender reads the open alerts of a service and place
+        indexes = [models.Index(fields=["service", "place_code"],
+                                condition=Q(notified_at__isnull=True,
+                                            cancelled_at__isnull=True),
+                                name="slot_alert_open")]
+        verbose_name = _("free-time alert")
+        verbose_name_plural = _("free-time alerts")
+
+    def __str__(self) -> str:
+        return f"{self.service.label} · {self.place_code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.notified_at is None and self.cancelled_at is None
+
+    @property
+    def subject_ref(self) -> str:
+        return self.booked_for.subject_ref

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
@@ -34,17 +34,25 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
                date_to: date | None = None, now: datetime | None = None,
                kind: str | None = None, doctor: Doctor | None = None,
                place: str | None = None, weekdays: Collection[int] | None = None,
-               ) -> QuerySet[Slot]:
+               for_person=None) -> QuerySet[Slot]:
     """Open future slots with a free place, earliest first. Dates are local to the country
     of the centre (or ``country``) and both included. ``service`` is a row or a code (a
     specialty for medical appointments); ``kind`` is ``office`` or ``medical``; ``place`` a
     geography code of the country pack that the centre's place code starts with (a province,
     a city); ``weekdays`` (Monday = 0) keeps only those local weekdays, for the call centre's
-    phone days (R-APT-06)."""
+    phone days (R-APT-06).
+
+    A slot whose last free place someone holds while they confirm it (``held_until`` in
+    the future: ``services.slot_hold``) is not free, except for ``for_person``, the person
+    holding it."""
     now = now or timezone.now()
     tz = _tz(country, centre)
+    not_held = (Q(held_until__isnull=True) | Q(held_until__lte=now)
+                | Q(booked_count__lt=F("capacity") - 1))
+    if for_person is not None:
+        not_held |= Q(held_by=for_person)
     qs = (Slot.objects.select_related("centre", "service", "doctor")
-          .filter(is_open=True, centre__is_active=True, service__is_active=True,
+          .filter(not_held, is_open=True, centre__is_active=True, service__is_active=True,
                   booked_count__lt=F("capacity"), starts_at__gt=now))
     if country:
         qs = qs.filter(centre__country=country.upper())
@@ -109,7 +117,8 @@ def _slots_free_sql(vendor: str, shape: frozenset[str]) -> str:
     slot, centre, service, doctor = (q(m._meta.db_table) for m in (Slot, Centre, Service,
                                                                      Doctor))
     where = ["s.is_open", "c.is_active", "v.is_active", "s.booked_count < s.capacity",
-             "s.starts_at > %s"]
+             "s.starts_at > %s", "(s.held_until IS NULL OR s.held_until <= %s"
+             " OR s.booked_count < s.capacity - 1)"]
     if "country" in shape:
         where.append("c.country = %s")
     if "centre" in shape:
@@ -158,7 +167,8 @@ def slots_free_rows(*, country: str | None = None, service: str | None = None,
     tz = _tz(country, centre)
     ops = connection.ops
     shape = set()
-    params: list = [ops.adapt_datetimefield_value(now)]
+    at = ops.adapt_datetimefield_value(now)
+    params: list = [at, at]
     if country:
         shape.add("country")
         params.append(country.upper())
@@ -220,6 +230,44 @@ def slot_dates_free(*, country: str | None = None, service: Service | str | None
     days = (qs.order_by().annotate(day=TruncDate("starts_at", tzinfo=tz))
             .values_list("day", flat=True).distinct().order_by("day"))
     return list(days[:limit])
+
+
+def slot_dates_free_counts(*, country: str | None = None,
+                           service: Service | str | None = None, centre: Centre | None = None,
+                           date_from: date | None = None, date_to: date | None = None,
+                           limit: int = 10, now: datetime | None = None,
+                           kind: str | None = None, doctor: Doctor | None = None,
+                           place: str | None = None, weekdays: Collection[int] | None = None,
+                           for_person=None) -> list[tuple[date, int]]:
+    """``slot_dates_free`` with, for each local date, the number of free times: the free
+    slots of that day (``slots_free``), not the places in them, so the count is what the
+    person can choose from and adds up to the centre step's counts of that day. One query
+    grouped by local day; the same filters as ``slots_free`` (``for_person`` too)."""
+    tz = _tz(country, centre)
+    qs = slots_free(country=country, service=service, centre=centre, date_from=date_from,
+                    date_to=date_to, now=now, kind=kind, doctor=doctor, place=place,
+                    weekdays=weekdays, for_person=for_person)
+    rows = (qs.order_by().annotate(day=TruncDate("starts_at", tzinfo=tz)).values("day")
+            .annotate(free_times=Count("pk")).order_by("day").values_list("day", "free_times"))
+    return [(day, free) for day, free in rows[:limit]]
+
+
+def slot_places_free_counts(*, country: str, service: Service | str, place: str, level: int,
+                            now: datetime | None = None) -> list[tuple[str, int]]:
+    """Free times (free slots, as ``slot_dates_free_counts``) under ``place`` per
+    subdivision of the country's geography at ``level`` (1: cities of a province), most
+    first, then by code: the "other cities" of the booking flow's empty state. One query
+    grouped by the centres' place codes; the geography maps them to ``level``."""
+    geography = get_pack(country).geography
+    rows = (slots_free(country=country, service=service, place=place, now=now).order_by()
+            .values("centre__subdivision_code").annotate(free_times=Count("pk"))
+            .values_list("centre__subdivision_code", "free_times"))
+    counts: dict[str, int] = {}
+    for code, free in rows:
+        sub = geography.ancestor_at(code, level)
+        if sub is not None:
+            counts[sub.code] = counts.get(sub.code, 0) + free
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 @functools.cache
@@ -329,13 +377,73 @@ def bookings_of(person, *, active_only: bool = False,
     return qs.order_by("slot__starts_at", "pk")
 
 
+@functools.cache
+def _booking_get_for_sql(vendor: str, *, kind: bool) -> str:
+    from ventanilla.cases.models import Case
+    from ventanilla.people.models import Person
+
+    b, s, c, v, d, p, k = (rawsql.columns(m) for m in (Booking, Slot, Centre, Service, Doctor,
+                                                        Person, Case))
+    # Table names come from the models; every value is a parameter.
+    return (f"SELECT {b.select('b')}, {s.select('s')}, {c.select('c')}, {v.select('v')},"  # noqa: S608
+            f" {d.select('d')}, {p.select('f')}, {p.select('p')}, {k.select('k')}"
+            f" FROM {b.table} b JOIN {s.table} s ON s.id = b.slot_id"
+            f" JOIN {c.table} c ON c.id = s.centre_id JOIN {v.table} v ON v.id = s.service_id"
+            f" LEFT JOIN {d.table} d ON d.id = s.doctor_id"
+            f" JOIN {p.table} f ON f.id = b.booked_for_id JOIN {p.table} p ON p.id = b.person_id"
+            f" LEFT JOIN {k.table} k ON k.id = b.case_id"
+            " WHERE b.public_id = %s AND (b.person_id = %s OR b.booked_for_id = %s)"
+            + (" AND v.kind = %s" if kind else ""))
+
+
 def booking_get_for(person, public_id: UUID | str, *, kind: str | None = None
                     ) -> Booking | None:
-    """A booking by public id, only when ``person`` made it or it is for them."""
+    """A booking by public id, only when ``person`` made it or it is for them, with what
+    ``bookings_of`` reads with it (slot, centre, service, doctor, both people, case). One
+    statement written once (``rawsql``): it starts every cancellation and change."""
+    from ventanilla.cases.models import Case
+    from ventanilla.people.models import Person
+
     try:
-        return bookings_of(person, kind=kind).get(public_id=public_id)
-    except (Booking.DoesNotExist, ValueError, TypeError, ValidationError):
+        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+    except (ValueError, TypeError, AttributeError):
         return None
+    params = [Booking._meta.get_field("public_id").get_db_prep_value(key, connection),
+              person.pk, person.pk]
+    if kind:
+        params.append(kind)
+    with connection.cursor() as cursor:
+        cursor.execute(_booking_get_for_sql(connection.vendor, kind=bool(kind)), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    at = [0]
+
+    def cols(model):
+        part = rawsql.columns(model)
+        at[0] += len(part)
+        return part, at[0] - len(part)
+
+    part, i = cols(Booking)
+    booking = part.load(row, i)
+    part, i = cols(Slot)
+    slot = part.load(row, i)
+    part, i = cols(Centre)
+    slot.centre = part.load(row, i)
+    part, i = cols(Service)
+    slot.service = part.load(row, i)
+    part, i = cols(Doctor)
+    doctor = part.load_or_none(row, i)
+    part, i = cols(Person)
+    booked_for = part.load(row, i)
+    part, i = cols(Person)
+    by = part.load(row, i)
+    part, i = cols(Case)
+    case = part.load_or_none(row, i)
+    Slot.doctor.field.set_cached_value(slot, doctor)
+    booking.slot, booking.booked_for, booking.person = slot, booked_for, by
+    Booking.case.field.set_cached_value(booking, case)
+    return booking
 
 
 def bookings_of_centre(centre: Centre, *, on: date) -> QuerySet[Booking]:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -34,7 +35,7 @@ from ventanilla.core.errors import NotFound, PermissionDenied, ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
-from . import quotas, referrals, rules, selectors
+from . import alerts, quotas, referrals, rules, selectors
 from .eligibility import eligibility_for
 from .errors import (
     AlreadyBooked,
@@ -43,6 +44,7 @@ from .errors import (
     CancelTooLate,
     IdempotencyKeyReused,
     PhoneDayRefused,
+    SlotHeld,
     SlotTaken,
     SlotUnavailable,
 )
@@ -320,8 +322,13 @@ def _take_place_sql() -> str:
                                       for m in (Slot, Centre, Service, Booking))
     # Table names come from the models; every value is a parameter.
     return (
-        f"UPDATE {slot} SET booked_count = booked_count + 1, updated_at = %s"  # noqa: S608
+        f"UPDATE {slot} SET booked_count = booked_count + 1, updated_at = %s,"  # noqa: S608
+        # the booker's own hold is used up; anyone else's stays
+        f" held_until = CASE WHEN held_by_id = %s THEN NULL ELSE held_until END,"
+        f" held_by_id = CASE WHEN held_by_id = %s THEN NULL ELSE held_by_id END"
         f" WHERE id = %s AND is_open AND starts_at > %s AND booked_count < capacity"
+        f" AND (held_until IS NULL OR held_until <= %s OR booked_count < capacity - 1"
+        f" OR held_by_id = %s)"
         f" AND EXISTS (SELECT 1 FROM {centre} c WHERE c.id = {slot}.centre_id"
         f" AND c.is_active)"
         f" AND EXISTS (SELECT 1 FROM {service} v WHERE v.id = {slot}.service_id"
@@ -331,32 +338,104 @@ def _take_place_sql() -> str:
         f" AND o.starts_at < {slot}.ends_at AND o.ends_at > {slot}.starts_at)")
 
 
-def _take_place(slot: Slot, booked_for, *, now: datetime) -> Slot:
+def _held_by_other(slot: Slot, person, *, now: datetime) -> bool:
+    """True when someone other than ``person`` holds the last free place of ``slot``."""
+    return (slot.held_until is not None and slot.held_until > now
+            and slot.held_by_id != person.pk and slot.booked_count + 1 >= slot.capacity)
+
+
+def _release_hold_of(slot: Slot, person) -> dict:
+    """The fields that use up ``person``'s hold on ``slot`` when they book it."""
+    return {"held_by": None, "held_until": None} if slot.held_by_id == person.pk else {}
+
+
+def _take_place(slot: Slot, booked_for, *, now: datetime, person=None) -> Slot:
     """Take one place of ``slot`` under its row lock, in one statement on the way that
     succeeds: the ``UPDATE`` locks the row and increments the counter only while the slot
-    is open, in the future, of an active centre and service, has a free place and
-    ``booked_for`` holds nothing at that time. When it changes no row, the slot is read
+    is open, in the future, of an active centre and service, has a free place that nobody
+    else holds (``slot_hold``; ``person``'s own hold is used up) and ``booked_for`` holds
+    nothing at that time. When it changes no row, the slot is read
     under the lock to refuse with the reason, in the order the checks always had. The
     database's constraints (counter ≤ places, one active booking per person and slot)
     remain the guarantee. Returns the slot the booking is made on."""
+    person = person or booked_for
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(_take_place_sql(),
-                       [at, slot.pk, at, booked_for.pk, BookingStatus.BOOKED.value])
+                       [at, person.pk, person.pk, slot.pk, at, at, person.pk, booked_for.pk,
+                        BookingStatus.BOOKED.value])
         taken = cursor.rowcount
     if taken:
         slot.booked_count += 1
+        if slot.held_by_id == person.pk:
+            slot.held_by, slot.held_until = None, None
         return slot
     locked = _lock_slot(slot.pk)
     _ensure_bookable(locked, now=now)
     _ensure_free_at_that_time(locked, booked_for)
     if locked.booked_count >= locked.capacity:
         raise SlotTaken(field="slot")
+    if _held_by_other(locked, person, now=now):
+        raise SlotHeld(field="slot")
     # Free after all (what stood in the way was released while the update waited).
+    release = _release_hold_of(locked, person)
     Slot.objects.filter(pk=locked.pk).update(booked_count=F("booked_count") + 1,
-                                             updated_at=now)
+                                             updated_at=now, **release)
     locked.booked_count += 1
+    for name, value in release.items():
+        setattr(locked, name, value)
     return locked
+
+
+@functools.cache
+def _hold_sql() -> str:
+    """The guarded ``UPDATE`` of ``slot_hold``. Every condition is on the slot's row (the
+    centre and service in ``EXISTS``), so when two holds race, the second re-checks them on
+    the row the first left (PostgreSQL re-evaluates the ``WHERE`` of an ``UPDATE`` that
+    waited for the row lock; it would not re-run an ``id IN (SELECT …)``)."""
+    q = connection.ops.quote_name
+    slot, centre, service = (q(m._meta.db_table) for m in (Slot, Centre, Service))
+    # Table names come from the models; every value is a parameter.
+    return (
+        f"UPDATE {slot} SET held_by_id = %s, held_until = %s, updated_at = %s"  # noqa: S608
+        f" WHERE id = %s AND is_open AND starts_at > %s AND booked_count < capacity"
+        f" AND (held_until IS NULL OR held_until <= %s OR held_by_id = %s)"
+        f" AND EXISTS (SELECT 1 FROM {centre} c WHERE c.id = {slot}.centre_id"
+        f" AND c.is_active)"
+        f" AND EXISTS (SELECT 1 FROM {service} v WHERE v.id = {slot}.service_id"
+        f" AND v.is_active)")
+
+
+def slot_hold(*, slot: Slot, person, now: datetime | None = None) -> datetime | None:
+    """Hold the chosen time for ``person`` while they check and confirm it on the web
+    (``SLOT_HOLD_MINUTES``, 10 by default): until then nobody else is offered its last free
+    place or may book it, on any channel (``selectors.slots_free``, ``_take_place``). A
+    person holds one time at most: holding another releases the first; booking the held
+    time uses the hold up; an unused hold simply expires. Holding again extends it.
+
+    Returns until when the time is held, or None when it is still free for ``person`` but
+    someone else holds one of its several places (there is room for both). Raises
+    ``SlotTaken`` / ``SlotHeld`` / ``SlotUnavailable`` when ``person`` could not book it."""
+    now = now or timezone.now()
+    until = now + timedelta(minutes=settings.SLOT_HOLD_MINUTES)
+    with transaction.atomic():
+        Slot.objects.filter(held_by=person).exclude(pk=slot.pk).update(held_by=None,
+                                                                       held_until=None)
+        at = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            cursor.execute(_hold_sql(), [person.pk, connection.ops.adapt_datetimefield_value(
+                until), at, slot.pk, at, at, person.pk])
+            held = cursor.rowcount
+        if held:
+            slot.held_by, slot.held_until = person, until
+            return until
+        locked = _lock_slot(slot.pk)
+        _ensure_bookable(locked, now=now)
+        if locked.booked_count >= locked.capacity:
+            raise SlotTaken(field="slot")
+        if _held_by_other(locked, person, now=now):
+            raise SlotHeld(field="slot")
+        return None
 
 
 def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | str,
@@ -428,7 +507,7 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
             referral = (referrals.referral_take(person=booked_for, specialty=slot.service,
                                                 on=day)
                         if slot.service.needs_referral else None)
-            slot = _take_place(slot, booked_for, now=now)
+            slot = _take_place(slot, booked_for, now=now, person=person)
             booking = rawsql.insert(Booking(
                 slot=slot, person=person, booked_for=booked_for, channel=channel,
                 booked_by=actor if staff else None, idempotency_key=key, purpose=purpose,
@@ -464,10 +543,13 @@ class _QuotaBreached(Exception):
         self.breach = breach
 
 
-def _acting_on(booking: Booking, *, actor, by_person, perm: str) -> bool:
+def _acting_on(booking: Booking, *, actor, by_person, perm: str,
+               country: str | None = None) -> bool:
     """Check who may change ``booking``; True when staff act. An affiliate asking about a
     booking that is not theirs gets NotFound, as if it did not exist."""
-    country = Slot.objects.values_list("centre__country", flat=True).get(pk=booking.slot_id)
+    if country is None:
+        country = Slot.objects.values_list("centre__country", flat=True).get(
+            pk=booking.slot_id)
     staff = _check_staff(actor, perm=perm, country=country)
     if by_person is not None and by_person.pk not in (booking.person_id, booking.booked_for_id):
         raise NotFound(field="booking")
@@ -486,6 +568,60 @@ def _ensure_in_window(slot: Slot, *, now: datetime) -> None:
               "start.") % {"hours": hours}, field="booking")
 
 
+def _slot_of(booking: Booking) -> Slot:
+    """The booking's slot with its centre and service: as the caller read it when it did
+    (``selectors.booking_get_for``), else read now. None of what the cancellation reads of
+    it (start, country, kind, level) changes once the slot exists."""
+    if Booking.slot.is_cached(booking):
+        slot = booking.slot
+        if Slot.centre.is_cached(slot) and Slot.service.is_cached(slot):
+            return slot
+    booking.slot = Slot.objects.select_related("centre", "service", "doctor").get(
+        pk=booking.slot_id)
+    return booking.slot
+
+
+@functools.cache
+def _lock_booking_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(Booking._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # The table name comes from the model; the id is a parameter.
+    return f"SELECT status, slot_id FROM {table} WHERE id = %s{lock}"  # noqa: S608
+
+
+def _lock_booking(booking: Booking) -> str:
+    """Lock the booking's row and return its status as it is now (another request may
+    have cancelled or moved it since the caller read it; then the caller's copy is read
+    again)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_booking_sql(connection.vendor), [booking.pk])
+        status, slot_id = cursor.fetchone()
+    if slot_id != booking.slot_id:   # moved meanwhile: the slot to free is the new one
+        booking.refresh_from_db()
+        _slot_of(booking)
+    return status
+
+
+@functools.cache
+def _cancel_sql() -> tuple[str, str]:
+    q = connection.ops.quote_name
+    slot, booking = q(Slot._meta.db_table), q(Booking._meta.db_table)
+    # Table names come from the models; every value is a parameter.
+    return (f"UPDATE {slot} SET booked_count = booked_count - 1, updated_at = %s"  # noqa: S608
+            " WHERE id = %s",
+            f"UPDATE {booking} SET status = %s, cancelled_at = %s,"  # noqa: S608
+            " cancelled_by_id = %s, updated_at = %s WHERE id = %s")
+
+
+def _free_place_and_cancel(booking: Booking, *, now: datetime) -> None:
+    """Give the place back and save the cancellation: two statements written once."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    free, cancel = _cancel_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(free, [at, booking.slot_id])
+        cursor.execute(cancel, [booking.status, at, booking.cancelled_by_id, at, booking.pk])
+
+
 def booking_cancel(*, booking: Booking, channel: Channel | str, actor=None, by_person=None,
                    now: datetime | None = None) -> Booking:
     """Cancel a booking and free its place at once. Refused inside the country's notice
@@ -494,22 +630,25 @@ def booking_cancel(*, booking: Booking, channel: Channel | str, actor=None, by_p
     ``scheduling.change_booking`` (audited). Cancelling a cancelled booking changes nothing.
     """
     now = now or timezone.now()
+    slot = _slot_of(booking)
     staff = _acting_on(booking, actor=actor, by_person=by_person,
-                       perm="scheduling.change_booking")
+                       perm="scheduling.change_booking", country=slot.centre.country)
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().get(pk=booking.pk)
-        if locked.status == BookingStatus.CANCELLED:
-            return locked
-        if locked.status != BookingStatus.BOOKED:
+        status = _lock_booking(booking)
+        if status == BookingStatus.CANCELLED:
+            booking.refresh_from_db()
+            return booking
+        if status != BookingStatus.BOOKED:
             raise BookingNotActive(field="booking")
-        slot = Slot.objects.select_related("centre", "service").get(pk=locked.slot_id)
+        slot = _slot_of(booking)   # the same, unless it was moved meanwhile
         _ensure_in_window(slot, now=now)
-        Slot.objects.filter(pk=slot.pk).update(booked_count=F("booked_count") - 1,
-                                               updated_at=now)
+        locked = booking
         locked.status = BookingStatus.CANCELLED
         locked.cancelled_at = now
         locked.cancelled_by = actor if staff else None
-        locked.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+        locked.updated_at = now
+        _free_place_and_cancel(locked, now=now)
+        alerts.slot_alerts_on_commit(slot=slot)   # someone may be waiting for this time
         if slot.service.needs_referral:
             referrals.referral_release(booking=locked)
         if staff:
@@ -560,12 +699,16 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
         _ensure_free_at_that_time(new, locked.booked_for, exclude=locked)
         if new.booked_count >= new.capacity:
             raise SlotTaken(field="slot")
+        mover = by_person or locked.person
+        if _held_by_other(new, mover, now=now):
+            raise SlotHeld(field="slot")
         Slot.objects.filter(pk=old.pk).update(booked_count=F("booked_count") - 1,
                                               updated_at=now)
         Slot.objects.filter(pk=new.pk).update(booked_count=F("booked_count") + 1,
-                                              updated_at=now)
+                                              updated_at=now, **_release_hold_of(new, mover))
         locked.slot = new
         locked.save(update_fields=["slot", "updated_at"])
+        alerts.slot_alerts_on_commit(slot=old)
         if staff:
             audit_record(actor=actor, action="booking.reschedule", obj=locked,
                          subject_ref=locked.booked_for.subject_ref, channel=str(channel),

@@ -117,17 +117,42 @@ def reminders_send(*, now: datetime | None = None) -> int:
     return queued
 
 
-def _remind(booking) -> bool:
+def _opted_in(booking) -> WhatsAppConversation | None:
+    """The conversation of the patient's (else the booker's) registered mobile, when that
+    number has opted in to WhatsApp messages."""
     phones = [p for p in (rules.digits(booking.booked_for.mobile_phone),
                           rules.digits(booking.person.mobile_phone)) if p]
     if not phones:
-        return False
+        return None
     opted = {c.phone: c for c in WhatsAppConversation.objects.filter(phone__in=phones,
                                                                       whatsapp_opt_in=True)}
-    phone = next((p for p in phones if p in opted), None)
-    if phone is None:
+    return next((opted[p] for p in phones if p in opted), None)
+
+
+def booking_copy_queue(booking) -> str | None:
+    """A copy of an appointment the person asked for on its page (UX.md: WhatsApp copies),
+    to the registered mobile that opted in. Returns the number, or None when none has."""
+    conv = _opted_in(booking)
+    if conv is None:
+        return None
+    slot = booking.slot
+    with translation.override(conv.language):
+        day, at = conversation._when(slot.starts_at, slot.centre.country)
+        body = _("Your appointment: %(day)s at %(time)s, %(name)s, %(specialty)s at "
+                 "%(centre)s, %(address)s. Please arrive 30 minutes early with the identity "
+                 "document. To cancel, write MY APPOINTMENTS.") % {
+                     "day": day, "time": at, "name": booking.booked_for.full_name,
+                     "specialty": slot.service.label, "centre": slot.centre.name,
+                     "address": slot.centre.address}
+    _queue(phone=conv.phone, body=body, conv=conv)
+    return conv.phone
+
+
+def _remind(booking) -> bool:
+    conv = _opted_in(booking)
+    if conv is None:
         return False
-    conv = opted[phone]
+    phone = conv.phone
     try:
         with transaction.atomic():
             reminder, created = WhatsAppReminder.objects.get_or_create(

@@ -9,23 +9,28 @@ import math
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
+from ventanilla.core.ratelimit import ensure_not_rate_limited
 from ventanilla.countries.registry import get_pack
+from ventanilla.notifications.copies import booking_copy_send
 from ventanilla.people.services import person_contact_update
+from ventanilla.scheduling import alerts as scheduling_alerts
 from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.defaults import medical_services_ensure
+from ventanilla.scheduling.errors import SlotTaken
 from ventanilla.scheduling.models import Centre, Service
 from ventanilla.scheduling.quotas import web_account_key
 
@@ -94,9 +99,13 @@ def appointments(request, person):
             for b in scheduling_selectors.bookings_of(person, kind=MEDICAL)]
     upcoming = [r for r in rows if r["booking"].status == "booked"
                 and r["booking"].slot.starts_at >= now]
+    geography = get_pack(person.country).geography
+    alerts = [{"alert": a, "city": geography.get(a.place_code)}
+              for a in scheduling_alerts.slot_alerts_open_of(person)]
     return _render(request, "portal/appointments/list.html", {
         "upcoming": upcoming,
         "past": [r for r in rows if r not in upcoming][-20:],
+        "alerts": alerts,
         "overview": affiliate_overview(person, on=timezone.localdate())})
 
 
@@ -150,16 +159,109 @@ def appointment_what(request, person):
 
 @affiliate_required
 def appointment_date(request, person):
+    """Step 3 (UX "Booking"): the next dates with free times, each with how many, ten at a
+    time ("More dates": ``desde``, the last date shown), and the first available time as a
+    shortcut to the check page. No free time at all: the "No slots" state, never a dead end
+    (other cities of the province that have times, when new times open, "Notify me")."""
     what = _what(request, person)
     if what is None:
         return redirect("portal:appointment_what")
-    dates = scheduling_selectors.slot_dates_free(
-        country=person.country, service=what["specialty"], place=what["city"].code, limit=10)
-    first = scheduling_selectors.slots_free(country=person.country, service=what["specialty"],
-                                            place=what["city"].code).first()
-    return _render(request, "portal/appointments/date.html", {
-        **what, "dates": dates, "first": first,
-        "first_starts": _local(person, first.starts_at) if first else None})
+    where = {"country": person.country, "service": what["specialty"],
+             "place": what["city"].code}
+    since = _since(request, person)
+    rows = scheduling_selectors.slot_dates_free_counts(
+        **where, date_from=since + timedelta(days=1) if since else None,
+        limit=DATES_PER_PAGE + 1, for_person=person)
+    first = scheduling_selectors.slots_free(**where, for_person=person).first()
+    context = {
+        **what, "dates": rows[:DATES_PER_PAGE], "since": since, "first": first,
+        "more_from": rows[DATES_PER_PAGE - 1][0] if len(rows) > DATES_PER_PAGE else None,
+        "first_starts": _local(person, first.starts_at) if first else None}
+    if first is None:
+        context.update(_no_slots(person, what))
+    return _render(request, "portal/appointments/date.html", context)
+
+
+DATES_PER_PAGE = 10
+OTHER_CITIES = 5
+
+
+def _since(request, person) -> date | None:
+    """``desde`` of "More dates": the last date already shown. Missing, malformed or more
+    than a year away means from today."""
+    try:
+        day = date.fromisoformat(request.GET.get("desde", ""))
+    except ValueError:
+        return None
+    today = timezone.localdate(timezone=get_pack(person.country).tz)
+    return day if today <= day <= today + timedelta(days=366) else None
+
+
+def _no_slots(person, what) -> dict:
+    """The empty state: up to five other cities of the province with free times of the
+    specialty (most first), the person's open alert if they already asked, and how far
+    ahead times open."""
+    geography = get_pack(person.country).geography
+    same = {"booked_for": str(what["booked_for"].public_id),
+            "specialty": what["specialty"].code, "province": what["province"].code}
+    if what["reschedule"]:
+        same["cambiar"] = what["reschedule"]
+    counts = scheduling_selectors.slot_places_free_counts(
+        country=person.country, service=what["specialty"], place=what["province"].code,
+        level=what["city"].level)
+    others = [{"city": geography.get(code), "free": free,
+               "query": urlencode(same | {"city": code})}
+              for code, free in counts if code != what["city"].code][:OTHER_CITIES]
+    return {"other_cities": others, "ahead_days": settings.SLOTS_AHEAD_DAYS,
+            "alert": scheduling_alerts.slot_alert_open_get(
+                person=person, booked_for=what["booked_for"], service=what["specialty"],
+                place=what["city"].code)}
+
+
+@affiliate_required
+@require_POST
+def appointment_alert_create(request, person):
+    """"Notify me" from the empty date step: the same choices as the "what" step, posted;
+    an e-mail once when a time opens (``alerts.slot_alert_create``, idempotent)."""
+    provinces, cities = _places(person)
+    people = _people(person)
+    form = forms.AppointmentWhatForm(request.POST, people=people,
+                                     specialties=_specialty_choices(person),
+                                     provinces=provinces, cities=cities)
+    if not form.is_valid():
+        return _render(request, "portal/appointments/alert_problem.html", {
+            "message": _("Choose the specialty and city again, then ask to be notified."),
+            "page_has_errors": True}, status=INVALID)
+    data = form.cleaned_data
+    booked_for = next(p for p in people if str(p.public_id) == data["booked_for"])
+    service = scheduling_selectors.service_get(country=person.country, code=data["specialty"])
+    city = get_pack(person.country).geography.get(data["city"])
+    query = urlencode({k: data[k] for k in ("booked_for", "specialty", "province", "city")})
+    try:
+        alert = scheduling_alerts.slot_alert_create(person=person, booked_for=booked_for,
+                                                    service=service, place=data["city"])
+    except DomainError as exc:
+        return _render(request, "portal/appointments/alert_problem.html", {
+            "message": str(exc.message), "query": query, "page_has_errors": True},
+            status=exc.status)
+    to = scheduling_alerts.slot_alert_recipient(alert)
+    messages.success(request, _(
+        "We will e-mail %(email)s once, when a %(specialty)s time opens in %(city)s.")
+        % {"email": to.email if to else "", "specialty": service.label, "city": city.name})
+    return redirect("portal:appointments")
+
+
+@affiliate_required
+@require_POST
+def appointment_alert_cancel(request, person, public_id):
+    """"Stop notifying me", from the appointments page."""
+    alert = scheduling_alerts.slot_alert_get_for(person, public_id)
+    if alert is None:
+        raise Http404
+    scheduling_alerts.slot_alert_cancel(alert=alert, person=person)
+    messages.success(request, _("We will not e-mail you about free %(specialty)s times "
+                                "any more.") % {"specialty": alert.service.label})
+    return redirect("portal:appointments")
 
 
 def _distance_km(lat1, lng1, lat2, lng2) -> float:
@@ -226,7 +328,7 @@ def appointment_time(request, person):
         return redirect("portal:appointment_what")
     slots = list(scheduling_selectors.slots_free(
         country=person.country, service=what["specialty"], centre=centre, date_from=day,
-        date_to=day))
+        date_to=day, for_person=person))
     times = sorted({f"{_local(person, s.starts_at):%H:%M}" for s in slots})
     doctors = sorted({(str(s.doctor.public_id), str(s.doctor)) for s in slots if s.doctor_id},
                      key=lambda d: d[1])
@@ -247,27 +349,44 @@ def appointment_time(request, person):
         status=INVALID if form.errors else 200)
 
 
+def _alternatives(person, what, slot, *, count: int = 3) -> list[dict]:
+    """When the chosen time was taken: the next free times of the same specialty in the
+    same city from that time on (UX.md: the three nearest alternatives)."""
+    rows = (scheduling_selectors.slots_free(
+        country=person.country, service=what["specialty"], place=what["city"].code,
+        date_from=_local(person, slot.starts_at).date(), for_person=person)
+        .filter(starts_at__gte=slot.starts_at).exclude(pk=slot.pk)[:count])
+    return [{"slot": s, "starts": _local(person, s.starts_at)} for s in rows]
+
+
 @affiliate_required
 @require_http_methods(["GET", "POST"])
 def appointment_check(request, person):
-    """Step 6: check the answers, then book (or move the appointment)."""
+    """Step 6: check the answers, then book (or move the appointment). Showing the page
+    holds the time for the person for ``SLOT_HOLD_MINUTES`` (``slot_hold``); when it was
+    taken meanwhile, the page says so and offers the nearest free times."""
     what = _what(request, person)
     slot = scheduling_selectors.slot_get(request.GET.get("slot", ""))
     if what is None or slot is None or slot.service_id != what["specialty"].pk:
         return redirect("portal:appointment_what")
-    error = None
-    if request.method == "POST":
-        try:
+    error, taken, held_until = None, False, None
+    try:
+        if request.method == "POST":
             booking = _book_or_move(request, person, what, slot)
-        except DomainError as exc:
-            error = str(exc.message)
-        else:
             return redirect("portal:appointment", public_id=booking.public_id)
+        held_until = scheduling_services.slot_hold(slot=slot, person=person)
+    except SlotTaken as exc:    # SlotHeld too
+        error, taken = str(exc.message), True
+    except DomainError as exc:
+        error = str(exc.message)
     starts = _local(person, slot.starts_at)
     return _render(request, "portal/appointments/check.html", {
         **what, "slot": slot, "starts": starts, "day": starts.date(), "centre": slot.centre,
-        "error": error, "page_has_errors": bool(error)},
-        status=INVALID if error else 200)
+        "error": error, "page_has_errors": bool(error), "taken": taken,
+        "alternatives": _alternatives(person, what, slot) if taken else [],
+        "held_until": _local(person, held_until) if held_until else None,
+        "hold_minutes": settings.SLOT_HOLD_MINUTES},
+        status=(409 if taken else INVALID) if error else 200)
 
 
 def _book_or_move(request, person, what, slot):
@@ -330,6 +449,22 @@ def appointment_cancel(request, person, public_id):
     messages.success(request, _("Your appointment is cancelled. The time is free for "
                                 "someone else."))
     return redirect("portal:appointments")
+
+
+@affiliate_required
+@require_http_methods(["POST"])
+def appointment_copy(request, person, public_id):
+    """A copy of the appointment by e-mail or WhatsApp (``notifications.copies``); a few an
+    hour per address, so the button cannot be used to flood an inbox."""
+    booking = _own(person, public_id)
+    try:
+        ensure_not_rate_limited(request, group="portal-booking-copy", rate="5/h")
+        where = booking_copy_send(booking=booking, medium=request.POST.get("medio", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("A copy is on its way to %(where)s.") % {"where": where})
+    return redirect("portal:appointment", public_id=booking.public_id)
 
 
 @affiliate_required

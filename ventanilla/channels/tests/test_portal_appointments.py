@@ -160,3 +160,100 @@ def test_r_apt_03_contact_details_are_checked(make_affiliate, medical):
                                              "email": "x"})
     assert r.status_code == 422
     assert date.today()  # the page is not a dead end: it shows the errors
+
+
+def test_choosing_a_time_holds_it_for_10_minutes_and_others_get_the_nearest_times(
+        make_affiliate, medical):
+    """UX.md "Booking": the check page holds the time and says so; someone else reaching
+    the same time is told plainly and offered the three nearest free times."""
+    from ventanilla.scheduling.models import Booking, Slot
+    from ventanilla.scheduling.tests.conftest import cedula
+
+    ana = make_affiliate(affiliation_type="employee")
+    luis = make_affiliate(id_number=cedula("090000001"), given_names="Luis",
+                          email="luis@example.com", affiliation_type="employee")
+    slot = medical["slots"][0]
+    mine = sign_in(Client(), ana)
+    page = mine.get(f"/portal/citas/nueva/confirmar/?{what_query(ana)}&slot={slot.public_id}",
+                    HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    held = Slot.objects.get(pk=slot.pk)
+    until = timezone.localtime(held.held_until, timezone.get_fixed_timezone(-300))
+    assert held.held_by == ana
+    assert (f"We are keeping this time for you for 10 minutes, until {until:%H:%M}"
+            in re.sub(r"\s+", " ", page))
+    # the time is no longer offered to anyone else; the one holding it still sees it
+    day = medical["day"].isoformat()
+    time_url = (f"&date={day}&centre={medical['near'].public_id}")
+    theirs = sign_in(Client(), luis)
+    at = f"{timezone.localtime(slot.starts_at, timezone.get_fixed_timezone(-300)):%H:%M}"
+    assert f'value="{at}"' in mine.get(
+        f"/portal/citas/nueva/hora/?{what_query(ana)}{time_url}").content.decode()
+    assert f'value="{at}"' not in theirs.get(
+        f"/portal/citas/nueva/hora/?{what_query(luis)}{time_url}").content.decode()
+    # reaching the check page anyway (an old link): told plainly, three nearest offered
+    r = theirs.get(f"/portal/citas/nueva/confirmar/?{what_query(luis)}&slot={slot.public_id}",
+                   HTTP_ACCEPT_LANGUAGE="en")
+    page = r.content.decode()
+    assert r.status_code == 409 and "Someone is confirming this time right now" in page
+    listed = page.split("The nearest free times:")[1].split("</ul>")[0]
+    offered = re.findall(r"slot=([0-9a-f-]{36})", listed)
+    nearest = sorted((s for s in medical["slots"] if s.pk != slot.pk),
+                     key=lambda s: (s.starts_at, s.centre.name))[:3]
+    assert offered == [str(s.public_id) for s in nearest]
+    assert theirs.post(f"/portal/citas/nueva/confirmar/?{what_query(luis)}"
+                       f"&slot={slot.public_id}").status_code == 409
+    # the holder books it; the hold is used up
+    r = mine.post(f"/portal/citas/nueva/confirmar/?{what_query(ana)}&slot={slot.public_id}")
+    assert Booking.objects.get().booked_for == ana
+    held.refresh_from_db()
+    assert (held.booked_count, held.held_by) == (1, None)
+
+
+def test_the_confirmation_sends_a_copy_by_email_and_whatsapp(make_affiliate, medical,
+                                                             smtp_server,
+                                                             django_capture_on_commit_callbacks):
+    """UX.md "Booking": the confirmation offers print, PDF, calendar and e-mail or WhatsApp
+    copies; the e-mail is real (SMTP) with the calendar file; WhatsApp only to a registered
+    mobile that opted in; a few copies an hour at most."""
+    from ventanilla.scheduling.services import booking_create
+    from ventanilla.whatsapp.models import WhatsAppConversation, WhatsAppMessage
+
+    person = make_affiliate(affiliation_type="employee")
+    booking = booking_create(slot=medical["slots"][0], person=person, channel="web")
+    client = sign_in(Client(), person)
+    url = f"/portal/citas/{booking.public_id}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reference: " + str(booking.public_id)[:8].upper() in page
+    assert "data-app-print" in page and "What to bring" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"{url}copia/", {"medio": "email"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r["Location"] == url
+    assert "A copy is on its way to a•••@e•••.com" in client.get(
+        url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    mail = smtp_server.wait_for(1)[0]
+    assert mail["To"] == "ana@example.com"
+    attachments = [p.get_filename() for p in mail.walk() if p.get_filename()]
+    assert attachments == ["cita.ics"]
+    # WhatsApp: refused with what to do until the registered mobile has opted in
+    client.post(f"{url}copia/", {"medio": "whatsapp"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "has written to our WhatsApp number" in page
+    assert not WhatsAppMessage.objects.exists()
+    WhatsAppConversation.objects.create(phone="593991234567", whatsapp_opt_in=True,
+                                        language="en")
+    client.post(f"{url}copia/", {"medio": "whatsapp"}, HTTP_ACCEPT_LANGUAGE="en")
+    sent = WhatsAppMessage.objects.get()
+    assert sent.phone == "593991234567" and "Your appointment:" in sent.body
+    assert "•••567" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # an unknown medium names the field; the sixth copy in an hour is refused
+    client.post(f"{url}copia/", {"medio": "fax"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Choose e-mail or WhatsApp" in client.get(
+        url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(f"{url}copia/", {"medio": "whatsapp"}, HTTP_ACCEPT_LANGUAGE="en")  # 5th
+    assert WhatsAppMessage.objects.count() == 2
+    client.post(f"{url}copia/", {"medio": "whatsapp"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert WhatsAppMessage.objects.count() == 2
+    assert "Too many attempts" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # someone else's appointment: not found
+    other = make_affiliate(id_number="0926687856", email="o@example.com")
+    assert sign_in(Client(), other).post(f"{url}copia/", {"medio": "email"}).status_code == 404

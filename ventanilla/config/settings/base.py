@@ -229,6 +229,12 @@ RESUME_LINK_TTL_HOURS = 72
 # as {days: most}; exceeding one blocks the channel used for 30 days (for good on a second
 # offence; APPOINTMENT_CHANNEL_BLOCK_DAYS overrides the 30).
 APPOINTMENT_QUOTAS = {1: 2, 7: 4, 30: 10}
+# Choosing a time on the web holds its last free place for the person this many minutes
+# while they check and confirm (scheduling.services.slot_hold; UX.md "Booking").
+SLOT_HOLD_MINUTES = 10
+# Slots are generated this many days ahead every day (scheduling.tasks.slots_generate_ahead);
+# the booking flow's empty state names it ("in the next N days").
+SLOTS_AHEAD_DAYS = 28
 
 # WhatsApp Business Cloud API (R-APT-07): the webhook's handshake token and app secret
 # (X-Hub-Signature-256), and the sender's endpoint, number id and access token. Empty

@@ -250,3 +250,27 @@ def test_r_apt_08_one_referral_raced_from_two_channels_books_once(clinic, make_a
                                                          channel=Channel.WEB))
     assert sorted(type(r).__name__ for r in results) == ["Booking", "ReferralRequired"], results
     assert Referral.objects.get().status == Referral.Status.USED
+
+
+def test_ten_people_racing_to_hold_a_time_one_holds_it_and_nobody_else_books_it(
+        centre_ec, office_ec, make_slot, people):
+    """The 10-minute hold (``slot_hold``) under contention: one person holds the last
+    place; the others are told someone is confirming it; bookings racing the hold from
+    other channels are refused while the holder still books it."""
+    from ventanilla.scheduling.errors import SlotHeld
+
+    slot = make_slot(centre_ec, office_ec, timezone.now() + timedelta(days=2), capacity=1)
+    results = _race(10, lambda i: services.slot_hold(slot=slot, person=people[i]))
+    holders = [i for i, r in enumerate(results) if r is not None and not
+               isinstance(r, Exception)]
+    assert len(holders) == 1, results
+    assert sum(isinstance(r, SlotHeld) for r in results) == 9, results
+    holder = people[holders[0]]
+    others = [p for p in people[10:20]]
+    results = _race(11, lambda i: services.booking_create(
+        slot=slot, person=holder if i == 10 else others[i], channel=Channel.WEB))
+    # refused while held, or taken once the holder has booked (whichever came first)
+    assert all(isinstance(r, SlotTaken) for r in results[:10]), results
+    assert isinstance(results[10], Booking) and results[10].booked_for == holder
+    slot.refresh_from_db()
+    assert (slot.booked_count, slot.held_by_id) == (1, None)

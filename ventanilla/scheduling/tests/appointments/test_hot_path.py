@@ -45,7 +45,8 @@ def landscape(clinic_ec, clinic_gye, clinic_pe, specialties_ec, specialties_pe, 
 
 
 SLOT = st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(-30, 24 * 12),
-                 st.integers(1, 2), st.integers(0, 2), st.booleans(), st.booleans())
+                 st.integers(1, 2), st.integers(0, 2), st.booleans(), st.booleans(),
+                 st.sampled_from([None, -10, 0, 10]))  # a hold ending that many minutes on
 FILTERS = st.fixed_dictionaries({}, optional={
     "country": st.sampled_from(["EC", "PE"]),
     "service": st.sampled_from(["general_medicine", "dentistry", "psychology", "nope"]),
@@ -66,7 +67,7 @@ def test_r_apt_03_slot_search_rows_are_the_orm_free_slots(landscape, slots, filt
     """The API's statement (``slots_free_rows``) returns the slots ``slots_free`` defines as
     free, in the same order, whatever the filters."""
     Slot.objects.all().delete()
-    for centre_i, service_i, hours, capacity, booked, is_open, with_doctor in slots:
+    for centre_i, service_i, hours, capacity, booked, is_open, with_doctor, hold in slots:
         centre = landscape["centres"][centre_i]
         services = landscape["services"]["PE" if centre.country == "PE" else "EC"]
         starts = NOW + timedelta(hours=hours, minutes=len(Slot.objects.all()))
@@ -74,7 +75,8 @@ def test_r_apt_03_slot_search_rows_are_the_orm_free_slots(landscape, slots, filt
                             starts_at=starts, ends_at=starts + timedelta(minutes=20),
                             capacity=capacity, booked_count=min(booked, capacity),
                             is_open=is_open,
-                            doctor=landscape["doctor"] if with_doctor else None)
+                            doctor=landscape["doctor"] if with_doctor else None,
+                            held_until=None if hold is None else NOW + timedelta(minutes=hold))
     args: dict = {"now": NOW, "country": filters.get("country"),
                   "service": filters.get("service"), "kind": filters.get("kind"),
                   "place": filters.get("place")}
@@ -139,6 +141,44 @@ def test_r_apt_03_booking_json_is_what_reading_it_back_gives(client, make_affili
     again = client.get(f"/api/v1/appointments/{r.json()['id']}", **bearer(ana))
     assert again.status_code == 200
     assert r.json() == again.json()
+    # the cancellation is written straight to JSON as well
+    r = client.post(f"/api/v1/appointments/{r.json()['id']}/cancel", **bearer(ana))
+    assert r.status_code == 200, r.content
+    AppointmentOut.model_validate(r.json())
+    assert r.json()["status"] == "cancelled"
+    assert r.json() == client.get(f"/api/v1/appointments/{r.json()['id']}",
+                                  **bearer(ana)).json()
+
+
+def test_booking_get_for_loads_what_the_orm_loads(make_affiliate, clinic_ec, general_ec,
+                                                  doctor_ec, make_med_slot):
+    """``booking_get_for`` (one statement written once) gives the booking with the related
+    rows ``bookings_of`` reads, field for field; nobody else's booking; the kind filter."""
+    from ventanilla.scheduling import services
+    from ventanilla.scheduling.tests.conftest import cedula
+
+    holder = make_affiliate()
+    child = make_affiliate(id_number=cedula("170000029"), given_names="Tomás",
+                           date_of_birth=date(2015, 3, 1), with_clave=False,
+                           holder=holder.affiliations.get(), relationship="child")
+    other = make_affiliate(id_number=cedula("090000001"), email="o@example.com")
+    slot = make_med_slot(clinic_ec, general_ec, datetime(2030, 5, 6, 13, 0, tzinfo=UTC),
+                         doctor=doctor_ec)
+    booking = services.booking_create(slot=slot, person=holder, booked_for=child,
+                                      channel="web", now=NOW)
+    orm = selectors.bookings_of(holder).get(pk=booking.pk)
+    for who in (holder, child):
+        got = selectors.booking_get_for(who, booking.public_id, kind="medical")
+        assert got is not None
+        assert _fields(got) == _fields(orm)
+        for path in ("slot", "booked_for", "person"):
+            assert _fields(getattr(got, path)) == _fields(getattr(orm, path))
+        for path in ("centre", "service", "doctor"):
+            assert _fields(getattr(got.slot, path)) == _fields(getattr(orm.slot, path))
+        assert got.case is None
+    assert selectors.booking_get_for(other, booking.public_id) is None
+    assert selectors.booking_get_for(holder, booking.public_id, kind="office") is None
+    assert selectors.booking_get_for(holder, "not-a-uuid") is None
 
 
 def test_rawsql_loads_the_instances_the_orm_loads(med_slot, make_affiliate):

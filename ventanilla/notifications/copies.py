@@ -1,0 +1,48 @@
+"""Copies of a booking the person asks for on its page (UX.md "Booking": e-mail or
+WhatsApp copies of the confirmation). One place for the web and any other channel."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.core.errors import ValidationFailed
+from ventanilla.core.text import mask_email, mask_phone
+
+EMAIL, WHATSAPP = "email", "whatsapp"
+MEDIA = (EMAIL, WHATSAPP)
+
+
+def booking_copy_send(*, booking, medium: str) -> str:
+    """Send a copy of an active booking by e-mail (with the calendar file; to the patient,
+    else to whoever booked it) or WhatsApp (to their registered mobile that opted in).
+    Returns where it goes, masked, for the page to say. Raises ``ValidationFailed`` naming
+    what is missing."""
+    from ventanilla.scheduling.errors import BookingNotActive
+    from ventanilla.scheduling.models import BookingStatus
+
+    if medium not in MEDIA:
+        raise ValidationFailed(_("Choose e-mail or WhatsApp."), field="medium")
+    if booking.status != BookingStatus.BOOKED:
+        raise BookingNotActive(field="booking")
+    if medium == EMAIL:
+        from .tasks import send_booking_copy
+
+        to = booking.booked_for.email or booking.person.email
+        if not to:
+            raise ValidationFailed(_("There is no e-mail address on file. Add one in your "
+                                     "contact details, then ask again."), field="medium")
+        transaction.on_commit(partial(send_booking_copy.enqueue,
+                                      booking_id=str(booking.public_id)))
+        return mask_email(to)
+    from ventanilla.whatsapp.services import booking_copy_queue
+
+    with transaction.atomic():
+        phone = booking_copy_queue(booking)
+    if phone is None:
+        raise ValidationFailed(_("WhatsApp copies go only to a registered mobile number that "
+                                 "has written to our WhatsApp number. Write to it once from "
+                                 "your mobile, then ask again."), field="medium")
+    return mask_phone(phone)
