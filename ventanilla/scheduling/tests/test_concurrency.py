@@ -274,3 +274,35 @@ def test_ten_people_racing_to_hold_a_time_one_holds_it_and_nobody_else_books_it(
     assert isinstance(results[10], Booking) and results[10].booked_for == holder
     slot.refresh_from_db()
     assert (slot.booked_count, slot.held_by_id) == (1, None)
+
+
+def test_r_apt_04_the_same_cancellation_sent_twice_at_once_frees_one_place(clinic, people):
+    """Two cancellations of one booking at the same moment (a double tap, the web and the
+    call centre): both answer "cancelled", the place is given back once."""
+    centre, specialties, doctor = clinic
+    when = timezone.now() + timedelta(days=2)
+    slot = Slot.objects.create(centre=centre, service=specialties["general_medicine"],
+                               doctor=doctor, starts_at=when,
+                               ends_at=when + timedelta(minutes=20), capacity=2)
+    first = services.booking_create(slot=slot, person=people[0], channel=Channel.WEB)
+    services.booking_create(slot=slot, person=people[1], channel=Channel.WEB)
+    results = _race(6, lambda i: services.booking_cancel(
+        booking=Booking.objects.get(pk=first.pk), channel=Channel.WEB, by_person=people[0]))
+    assert all(isinstance(r, Booking) and r.status == BookingStatus.CANCELLED
+               for r in results), results
+    assert Slot.objects.get(pk=slot.pk).booked_count == 1
+
+
+def test_r_apt_07_the_same_whatsapp_message_delivered_twice_at_once_is_processed_once(
+        db, settings):
+    """The Cloud API may deliver one message twice, even at the same moment: it is
+    recorded under its id once and answered once."""
+    from ventanilla.whatsapp.models import WhatsAppMessage
+    from ventanilla.whatsapp.services import message_receive
+
+    results = _race(4, lambda i: message_receive(wa_id="wamid.SAME", phone="593991234567",
+                                                 text="hola"))
+    processed = [r for r in results if isinstance(r, list)]
+    assert len(processed) == 1 and results.count(None) == 3, results
+    assert WhatsAppMessage.objects.filter(direction="in", wa_id="wamid.SAME").count() == 1
+    assert WhatsAppMessage.objects.filter(direction="out").count() == len(processed[0])
