@@ -22,7 +22,7 @@ Needs a database loaded by ``bench/load_national.py``. The runner:
    ratio of it;
 5. counts double bookings in SQL: slots whose active bookings exceed their places, and slots
    whose ``booked_count`` differs from their active bookings;
-6. with ``--profile``, samples the server's workers with py-spy during an extra booking run
+6. with ``--profile``, samples the server's workers on CPU with py-spy during an extra booking run
    (not counted) and prints where the time goes.
 """
 
@@ -284,11 +284,11 @@ class PyClient:
 
 def run_pgbench(name: str, scripts: list[Path], *, url: str, duration: int,
                 connections: int, threads: int, variables: dict[str, object],
-                workdir: Path) -> Result:
+                workdir: Path, mode: str = "simple") -> Result:
     info = benchlib.pg_conninfo(url)
     logdir = Path(tempfile.mkdtemp(prefix="pgbench-", dir=workdir))
     cmd = ["pgbench", "-h", info["host"], "-p", info["port"], "-U", info["user"], "-n",
-           "-M", "simple", "-c", str(connections), "-j", str(threads), "-T", str(duration),
+           "-M", mode, "-c", str(connections), "-j", str(threads), "-T", str(duration),
            "-l", "--log-prefix", str(logdir / "tx")]
     for script in scripts:
         cmd += ["-f", str(script)]
@@ -328,11 +328,11 @@ BEGIN;
 SELECT p.id, (SELECT ab.cause FROM accounts_accountblock ab WHERE ab.person_id = p.id
                  AND ab.unblocked_at IS NULL ORDER BY ab.blocked_at DESC LIMIT 1) AS cause,
        EXISTS(SELECT 1 FROM scheduling_channelblock cb WHERE cb.kind = 'web'
-                 AND cb.key = 'raw-:pid' AND cb.lifted_at IS NULL
+                 AND cb.key = 'raw-' || :pid AND cb.lifted_at IS NULL
                  AND (cb.until IS NULL OR cb.until > now())) AS blocked
   FROM people_person p WHERE p.id IN (:pid) ORDER BY p.id ASC FOR NO KEY UPDATE;
 -- the idempotency key, under the lock
-SELECT b.* FROM scheduling_booking b WHERE b.idempotency_key = 'raw-:sid'
+SELECT b.* FROM scheduling_booking b WHERE b.idempotency_key = 'raw-' || :sid
    AND b.person_id = :pid ORDER BY b.created_at DESC LIMIT 1;
 -- eligibility: affiliation.selectors.coverage_for (R-APT-01)
 SELECT a.*, p.*, h.*, hp.* FROM affiliation_affiliation a
@@ -349,10 +349,15 @@ SELECT s.starts_at FROM scheduling_booking b
  WHERE b.booked_for_id = :pid AND sv.kind = 'medical' AND sv.level = 1
    AND s.starts_at >= now() - interval '28 days' AND s.starts_at < now() + interval '60 days'
    AND b.status IN ('booked', 'attended') ORDER BY b.created_at DESC;
--- _take_place: the guarded update (row lock, open, future, free place, no clash)
+-- _take_place: the guarded update (row lock, open, future, free place nobody else
+-- holds, no clash); the booker's own hold is used up
 WITH u AS (
-UPDATE scheduling_slot SET booked_count = booked_count + 1, updated_at = now()
+UPDATE scheduling_slot SET booked_count = booked_count + 1, updated_at = now(),
+       held_until = CASE WHEN held_by_id = :pid THEN NULL ELSE held_until END,
+       held_by_id = CASE WHEN held_by_id = :pid THEN NULL ELSE held_by_id END
  WHERE id = :sid AND is_open AND starts_at > now() AND booked_count < capacity
+   AND (held_until IS NULL OR held_until <= now() OR booked_count < capacity - 1
+        OR held_by_id = :pid)
    AND EXISTS (SELECT 1 FROM scheduling_centre c WHERE c.id = scheduling_slot.centre_id
                   AND c.is_active)
    AND EXISTS (SELECT 1 FROM scheduling_service v WHERE v.id = scheduling_slot.service_id
@@ -367,7 +372,7 @@ INSERT INTO scheduling_booking (public_id, created_at, updated_at, slot_id, pers
     booked_for_id, channel, status, booked_by_id, idempotency_key, purpose, case_id,
     cancelled_at, cancelled_by_id)
 VALUES (gen_random_uuid(), now(), now(), :sid, :pid, :pid, 'api', 'booked', NULL,
-        'raw-:sid', '', NULL, NULL, NULL)
+        'raw-' || :sid, '', NULL, NULL, NULL)
 ON CONFLICT DO NOTHING RETURNING id;
 \endif
 COMMIT;
@@ -681,6 +686,9 @@ def parse_args(argv=None):
     ap.add_argument("--keep-bookings", action="store_true",
                     help="keep the bookings of earlier runs (default: free them first)")
     ap.add_argument("--no-raw", action="store_true", help="skip the pgbench runs")
+    ap.add_argument("--pgbench-mode", choices=("auto", "simple", "prepared"), default="auto",
+                    help="pgbench's query protocol; auto: the one the server uses (prepared "
+                         "statements unless DATABASE_SERVER_SIDE_BINDING=0)")
     ap.add_argument("--profile", action="store_true",
                     help="sample the workers with py-spy during an extra booking run")
     ap.add_argument("--show-sql", action="store_true")
@@ -708,7 +716,12 @@ def main(argv=None) -> int:
     url = benchlib.database_url(args.database_url)
     benchlib.django_setup(url, production=True)
     import psycopg
+    from django.conf import settings
     from django.utils import timezone
+
+    binding = settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding")
+    if args.pgbench_mode == "auto":
+        args.pgbench_mode = "prepared" if binding else "simple"
 
     from ventanilla.countries.registry import get_pack
 
@@ -761,7 +774,9 @@ def main(argv=None) -> int:
     print(f"Server: {' '.join(server.command[2:])}")
     print(f"Client: {'wrk' if use_wrk else 'Python threads (wrk not found)'}, "
           f"{args.connections} connections, {args.duration} s per scenario; "
-          f"pgbench -c {args.connections} -j {wrk_threads} -T {args.duration} -M simple")
+          f"pgbench -c {args.connections} -j {wrk_threads} -T {args.duration} "
+          f"-M {args.pgbench_mode}; the server's statements: "
+          f"{'prepared (server-side binding)' if binding else 'simple (client-side binding)'}")
 
     def api(name: str, scenario: str, files: dict[str, Path], duration: int | None = None
             ) -> Result:
@@ -778,7 +793,8 @@ def main(argv=None) -> int:
     def raw(name: str, scripts: list[Path]) -> Result:
         result = run_pgbench(name, scripts, url=url, duration=args.duration,
                              connections=args.connections, threads=wrk_threads,
-                             variables=workload.raw_vars, workdir=workdir)
+                             variables=workload.raw_vars, workdir=workdir,
+                             mode=args.pgbench_mode)
         print(result.line(), flush=True)
         return result
 
@@ -829,7 +845,7 @@ def profile_run(args, server: Server, api, workload: Workload) -> str:
     raw = workload.dir / "profile.txt"
     duration = max(3, args.duration)
     proc = subprocess.Popen([spy, "record", "--pid", str(server.proc.pid), "--subprocesses",
-                             "--idle", "--function", "--rate", "200", "--format", "raw", "--output",
+                             "--function", "--rate", "200", "--format", "raw", "--output",
                              str(raw), "--duration", str(duration + 1), "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(1)
@@ -838,8 +854,10 @@ def profile_run(args, server: Server, api, workload: Workload) -> str:
     _out, err = proc.communicate(timeout=120)
     if not raw.exists():
         return f"  py-spy failed: {err.strip()[-500:]}"
-    return (f"  (py-spy --idle at 200 Hz on every worker during {result.requests} bookings; "
-            f"not counted above)\n" + summarise_profile(raw))
+    # On-CPU samples only: on this box a worker "waiting for PostgreSQL" is mostly waiting
+    # for a core, so wall-clock samples would blame the database for the CPU contention.
+    return (f"  (py-spy, on-CPU samples at 200 Hz on every worker during {result.requests} "
+            f"bookings; not counted above)\n" + summarise_profile(raw))
 
 
 def report(args, results: dict[str, Result], checks: dict[str, int],

@@ -82,12 +82,18 @@ def test_affiliate_books_changes_and_cancels_on_a_phone(new_page, a11y, make_aff
     page.locator("input[name=time]").first.check()
     submit(page)
     assert path_of(page) == "/portal/citas/nueva/confirmar/"
+    assert page.locator("#hold").is_visible()   # the 10-minute hold, said on the page
     a11y.check(page, f"[{language}] check the appointment")
     submit(page)
     booking = Booking.objects.get()
     assert path_of(page) == f"/portal/citas/{booking.public_id}/"
     assert page.locator(".govuk-panel--confirmation").count() == 1
+    assert page.locator("[data-app-print]").is_visible()   # shown by print.js
     a11y.check(page, f"[{language}] confirmation")
+    page.locator("button[name=medio][value=email]").click()   # a copy by e-mail
+    page.wait_for_load_state()
+    assert page.locator(".govuk-notification-banner--success").count() == 1
+    a11y.check(page, f"[{language}] confirmation, copy sent")
 
     follow(page, "main a.govuk-button--secondary")  # change the date or time
     assert path_of(page) == "/portal/citas/nueva/fecha/"

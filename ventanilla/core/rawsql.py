@@ -11,7 +11,9 @@ objects the ORM would have given them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
@@ -134,3 +136,22 @@ def insert[M: Model](instance: M) -> M:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+@contextlib.contextmanager
+def planned_each_time() -> Iterator[None]:
+    """Statements executed inside are not prepared, even with server-side binding on
+    (``DATABASE_SERVER_SIDE_BINDING``): PostgreSQL plans them with their values every time.
+    For a statement whose best plan depends on its values (the slot search: one city's few
+    centres or a whole country's slots), the generic plan of a prepared statement is worse
+    than planning again."""
+    raw = getattr(connection.connection, "prepare_threshold", None)
+    if connection.vendor != "postgresql" or raw is None:
+        yield
+        return
+    conn = connection.connection
+    conn.prepare_threshold = None
+    try:
+        yield
+    finally:
+        conn.prepare_threshold = raw

@@ -104,6 +104,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+
+def server_side_binding(databases: dict, *, default: str) -> None:
+    """DATABASE_SERVER_SIDE_BINDING=1 (the default, so tests run as production does):
+    psycopg binds parameters on the server and prepares a statement after its fifth use on
+    a connection, so PostgreSQL stops parsing and planning the hot statements on every
+    request (docs/scheduling.md, "Performance"). Set it to 0 behind a pooler that cannot
+    keep prepared statements (PgBouncer in transaction mode before 1.21)."""
+    db = databases["default"]
+    if (os.environ.get("DATABASE_SERVER_SIDE_BINDING", default) == "1"
+            and db["ENGINE"] == "django.db.backends.postgresql"):
+        # Django's default prepare_threshold is "never"; psycopg's own is 5.
+        db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+
+
+server_side_binding(DATABASES, default="1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

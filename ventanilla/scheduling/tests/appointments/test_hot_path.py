@@ -274,3 +274,30 @@ def test_api_requests_take_the_shorter_middleware_chain(db):
     status, headers, _body = get("/")
     assert status.startswith("200")
     assert "Content-Security-Policy" in headers
+
+
+def test_hot_statements_are_prepared_and_the_search_is_planned_each_time(med_slot):
+    """With server-side binding (the default on PostgreSQL), a statement used more than
+    five times on a connection is prepared, so PostgreSQL stops planning it per request;
+    the slot search is kept out (``rawsql.planned_each_time``): its best plan depends on
+    its values."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(7):
+        assert selectors.slot_get(med_slot.public_id).pk == med_slot.pk
+        assert selectors.slots_free_rows(country="EC", now=NOW)
+    statements = prepared()
+    assert any("WHERE s.public_id = $1" in s for s in statements), statements
+    assert not any("s.booked_count < s.capacity - 1" in s for s in statements), statements
+    with connection.cursor(), rawsql.planned_each_time():
+        assert connection.connection.prepare_threshold is None
+    assert connection.connection.prepare_threshold == 5
