@@ -205,3 +205,17 @@ def slot_alerts_on_commit(*, slot: Slot) -> None:
     transaction.on_commit(partial(_send_for_freed_place, slot.service_id,
                                   str(slot.service.public_id),
                                   slot.centre.subdivision_code))
+
+
+def _send_if_anyone_waits() -> None:
+    if not SlotAlert.objects.filter(OPEN).exists():
+        return  # nobody waits: no task
+    from . import tasks
+
+    tasks.slot_alerts_send.enqueue()
+
+
+def slot_alerts_after_generation_on_commit() -> None:
+    """Once the current transaction commits, send the alerts that new or reopened slots may
+    satisfy (``services.slots_generate_ahead``: the daily command and task)."""
+    transaction.on_commit(_send_if_anyone_waits)

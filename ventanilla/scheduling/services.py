@@ -125,7 +125,9 @@ def slots_generate(*, centre: Centre, service: Service | None = None, date_from:
 def slots_generate_ahead(*, days: int = 28, country: str | None = None,
                          centre_code: str | None = None,
                          now: datetime | None = None) -> SlotsGenerated:
-    """``slots_generate`` for every active centre from today (local) to ``days`` ahead."""
+    """``slots_generate`` for every active centre from today (local) to ``days`` ahead;
+    when it created or reopened slots, the people waiting for a free time are told
+    (``alerts``)."""
     now = now or timezone.now()
     centres = Centre.objects.filter(is_active=True)
     if country:
@@ -140,6 +142,8 @@ def slots_generate_ahead(*, days: int = 28, country: str | None = None,
         created += result.created
         closed += result.closed
         reopened += result.reopened
+    if created or reopened:
+        alerts.slot_alerts_after_generation_on_commit()
     return SlotsGenerated(created, closed, reopened)
 
 

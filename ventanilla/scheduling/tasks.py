@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.tasks import task
 
 
@@ -15,8 +14,6 @@ def slots_generate_ahead(*, days: int | None = None, country: str = "") -> dict[
 
     result = generate(days=settings.SLOTS_AHEAD_DAYS if days is None else days,
                       country=country or None)
-    if result.created or result.reopened:
-        transaction.on_commit(slot_alerts_send.enqueue)
     return {"created": result.created, "closed": result.closed, "reopened": result.reopened}
 
 

@@ -156,7 +156,8 @@ def test_slot_alert_email_failure_keeps_it_open_for_the_next_run(ana, general_ec
     assert alert.is_open
 
 
-def test_slot_alerts_go_after_slot_generation(ana, general_ec, clinic_ec, smtp_server,
+@pytest.mark.parametrize("by", ["task", "daily command"])
+def test_slot_alerts_go_after_slot_generation(by, ana, general_ec, clinic_ec, smtp_server,
                                               django_capture_on_commit_callbacks, settings):
     from datetime import date, time
 
@@ -171,8 +172,13 @@ def test_slot_alerts_go_after_slot_generation(ana, general_ec, clinic_ec, smtp_s
                                 start_time=time(8), end_time=time(9), slot_minutes=20,
                                 valid_from=date(2020, 1, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        result = slots_generate_ahead.enqueue(country="EC")
-    assert result.return_value["created"] > 0
+        if by == "task":
+            result = slots_generate_ahead.enqueue(country="EC")
+            assert result.return_value["created"] > 0
+        else:
+            from django.core.management import call_command
+
+            call_command("slots_generate", "--days", "7", "--country", "EC")
     messages = smtp_server.wait_for(1)
     assert len(messages) == 1 and messages[0]["To"] == "ana@example.com"
 
