@@ -139,19 +139,25 @@ def insert[M: Model](instance: M) -> M:
 
 
 @contextlib.contextmanager
-def planned_each_time() -> Iterator[None]:
-    """Statements executed inside are not prepared, even with server-side binding on
-    (``DATABASE_SERVER_SIDE_BINDING``): PostgreSQL plans them with their values every time.
-    For a statement whose best plan depends on its values (the slot search: one city's few
-    centres or a whole country's slots), the generic plan of a prepared statement is worse
-    than planning again."""
-    raw = getattr(connection.connection, "prepare_threshold", None)
-    if connection.vendor != "postgresql" or raw is None:
-        yield
+def planned_each_time() -> Iterator[Any]:
+    """A cursor whose statements are not prepared, even with server-side binding on
+    (``DATABASE_SERVER_SIDE_BINDING``): on PostgreSQL a client-side binding cursor, so the
+    statement goes with its values and is planned for them every time. For a statement
+    whose best plan depends on its values (the slot search: one city's few centres or a
+    whole country's slots) the generic plan of a prepared statement is worse, and binding
+    on the server without preparing cost more than binding here (docs/scheduling.md,
+    "Performance"). Elsewhere, the connection's usual cursor."""
+    if connection.vendor != "postgresql" or not connection.settings_dict.get(
+            "OPTIONS", {}).get("server_side_binding"):
+        with connection.cursor() as cursor:
+            yield cursor
         return
-    conn = connection.connection
-    conn.prepare_threshold = None
-    try:
-        yield
-    finally:
-        conn.prepare_threshold = raw
+    import psycopg
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw: Any = psycopg.ClientCursor(connection.connection)
+    wrapped = (connection.make_debug_cursor(raw) if connection.queries_logged
+               else connection.make_cursor(raw))
+    with wrapped as cursor:
+        yield cursor

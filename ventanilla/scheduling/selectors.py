@@ -197,7 +197,7 @@ def slots_free_rows(*, country: str | None = None, service: str | None = None,
         params.append(ops.adapt_datetimefield_value(
             _day_start(date_to + timedelta(days=1), tz)))
     params.append(limit)
-    with connection.cursor() as cursor, rawsql.planned_each_time():
+    with rawsql.planned_each_time() as cursor:
         cursor.execute(_slots_free_sql(connection.vendor, frozenset(shape)), params)
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":  # text columns there; PostgreSQL returns the types

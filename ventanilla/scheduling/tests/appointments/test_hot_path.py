@@ -298,6 +298,7 @@ def test_hot_statements_are_prepared_and_the_search_is_planned_each_time(med_slo
     statements = prepared()
     assert any("WHERE s.public_id = $1" in s for s in statements), statements
     assert not any("s.booked_count < s.capacity - 1" in s for s in statements), statements
-    with connection.cursor(), rawsql.planned_each_time():
-        assert connection.connection.prepare_threshold is None
-    assert connection.connection.prepare_threshold == 5
+    with rawsql.planned_each_time() as cursor:
+        cursor.execute("SELECT %s::int + 1", [41])
+        assert cursor.fetchone() == (42,)
+        assert type(cursor.cursor).__name__ == "ClientCursor"   # values bound here
