@@ -268,7 +268,8 @@ class Slot(BaseModel):
     # ``held_by``, and nobody else is offered it or may book it (``services.slot_hold``).
     held_by = models.ForeignKey("people.Person", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+",
-                                verbose_name=_("held for"))
+                                verbose_name=_("held for"),
+                                db_index=False)  # the partial index slot_held_by instead
     held_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
     class Meta:
