@@ -89,12 +89,26 @@ def slot_alert_get_for(person, public_id: UUID | str) -> SlotAlert | None:
 
 # --- writes --------------------------------------------------------------------------------
 
+def _check_covered_today(booked_for, service: Service) -> None:
+    from ventanilla.affiliation.rules import Service as CoveredService
+    from ventanilla.affiliation.selectors import coverage_for
+
+    from .errors import NotCovered
+
+    today = timezone.localtime(timezone.now(), get_pack(service.country).tz).date()
+    result = coverage_for(booked_for, on=today, service=CoveredService.APPOINTMENTS,
+                          country=service.country)
+    if not result.covered:
+        raise NotCovered(result.message, field="booked_for")
+
+
 def slot_alert_create(*, person, booked_for, service: Service, place: str) -> SlotAlert:
     """Ask to be told when a free time of ``service`` opens in ``place`` (a geography code
     of the service's country, a city in the web flow), for ``booked_for``. Idempotent:
     asking again returns the open alert (a partial unique constraint backs it). Refused
     for someone the person may not book for (``selectors.may_book_for``), an unknown place,
-    an inactive service, and when nobody has an e-mail address to tell."""
+    an inactive service, when nobody has an e-mail address to tell, and (medical services)
+    for a patient not covered for appointments today (R-APT-01)."""
     if not selectors.may_book_for(person, booked_for):
         raise BookedForRefused(field="booked_for")
     if not service.is_active:
@@ -103,6 +117,10 @@ def slot_alert_create(*, person, booked_for, service: Service, place: str) -> Sl
         raise AlertPlaceUnknown(field="city")
     if not (person.email or booked_for.email):
         raise AlertNoEmail(field="email")
+    if service.is_medical:
+        # R-APT-01: no alert for times the patient could not book (peasant insurance, not
+        # covered today); the booking checks again on the appointment's date.
+        _check_covered_today(booked_for, service)
     key = {"person": person, "booked_for": booked_for, "service": service,
            "place_code": place}
     existing = SlotAlert.objects.filter(OPEN, **key).first()

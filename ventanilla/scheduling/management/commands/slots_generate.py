@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ventanilla.core.errors import DomainError
@@ -10,7 +11,9 @@ class Command(BaseCommand):
             "closures. Safe to run repeatedly (daily).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=28, help="days ahead (default 28)")
+        parser.add_argument("--days", type=int, default=settings.SLOTS_AHEAD_DAYS,
+                            help=f"days ahead (default SLOTS_AHEAD_DAYS: "
+                                 f"{settings.SLOTS_AHEAD_DAYS})")
         parser.add_argument("--country", default="", help="EC, PE, ... (empty: all)")
         parser.add_argument("--centre", default="", help="one centre, by its code")
 

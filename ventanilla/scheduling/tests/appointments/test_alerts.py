@@ -66,6 +66,19 @@ def test_slot_alert_refused_with_a_reason(ana, general_ec, change, code):
     assert not SlotAlert.objects.exists()
 
 
+def test_r_apt_01_no_alert_for_a_patient_not_covered_for_appointments(peasant, general_ec):
+    """Peasant insurance does not cover the appointment service: asking to be told of free
+    times is refused with the coverage function's reason, as booking would be."""
+    from ventanilla.scheduling.alerts import slot_alert_create
+    from ventanilla.scheduling.errors import NotCovered
+    from ventanilla.scheduling.models import SlotAlert
+
+    with pytest.raises(NotCovered) as caught:
+        slot_alert_create(person=peasant, booked_for=peasant, service=general_ec, place=QUITO)
+    assert caught.value.status == 422 and "booked_for" in caught.value.fields
+    assert not SlotAlert.objects.exists()
+
+
 def test_slot_alert_cancel_only_by_whoever_asked(ana, stranger, general_ec):
     from ventanilla.scheduling.alerts import (
         AlertNotFound,
