@@ -10,14 +10,16 @@ bookings.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
 from ventanilla.core.text import clean_text
+from ventanilla.countries.registry import get_pack
 
 from .errors import ReferralRequired
 from .models import Booking, Centre, Doctor, Referral, Service
@@ -75,23 +77,59 @@ def referral_check_date(*, booking: Booking, on: date) -> None:
             field="slot")
 
 
+# A referral recorded by staff is valid for 90 days unless the paper says otherwise, and
+# for one year at most: a longer expiry is almost always a typing mistake in the year.
+REFERRAL_DEFAULT_DAYS = 90
+REFERRAL_MAX_DAYS = 365
+
+
+def referral_expiry_default(issued_on: date) -> date:
+    return issued_on + timedelta(days=REFERRAL_DEFAULT_DAYS)
+
+
+def referral_date_problems(*, issued_on: date, expires_on: date, today: date
+                           ) -> dict[str, str]:
+    """What is wrong with a referral's dates, by field (empty when they are fine). Pure: the
+    staff form shows every problem at once; ``referral_issue`` refuses the first."""
+    problems: dict[str, str] = {}
+    if issued_on > today:
+        problems["issued_on"] = _("The issue date must be today or earlier.")
+    if expires_on < issued_on:
+        problems["expires_on"] = _("The expiry date must be on or after the issue date.")
+    elif expires_on > issued_on + timedelta(days=REFERRAL_MAX_DAYS):
+        problems["expires_on"] = _("The expiry date must be no more than one year after the "
+                                   "issue date.")
+    elif expires_on < today:
+        problems["expires_on"] = _("The expiry date must be today or later: an expired "
+                                   "referral cannot be used.")
+    return problems
+
+
 def referral_issue(*, person, specialty: Service, issued_by: str, issued_on: date,
                    expires_on: date, actor, doctor: Doctor | None = None,
-                   centre: Centre | None = None) -> Referral:
-    """Staff record a referral from a doctor or health centre (audited)."""
+                   centre: Centre | None = None, today: date | None = None) -> Referral:
+    """Staff record a referral from a doctor or health centre (audited). ``today`` is the
+    person's country's date (the default)."""
     if not (actor is not None and getattr(actor, "is_authenticated", False)
             and actor.has_perm("scheduling.add_referral")):
         raise PermissionDenied()
     if specialty.kind != Service.Kind.MEDICAL or specialty.country != person.country:
         raise ValidationFailed(_("Choose a medical specialty of the person's country."),
                                field="specialty")
+    if not specialty.needs_referral:
+        raise ValidationFailed(_("This specialty is booked directly: it needs no referral."),
+                               field="specialty")
+    if doctor is not None and doctor.country != person.country:
+        raise ValidationFailed(_("Choose a doctor of the person's country."), field="doctor")
     text = clean_text(issued_by, max_length=200)
     if not text:
         raise ValidationFailed(_("Enter the doctor or health centre that refers."),
                                field="issued_by")
-    if expires_on < issued_on:
-        raise ValidationFailed(_("The expiry date must be on or after the issue date."),
-                               field="expires_on")
+    if today is None:
+        today = timezone.localdate(timezone=get_pack(person.country).tz)
+    problems = referral_date_problems(issued_on=issued_on, expires_on=expires_on, today=today)
+    if problems:
+        raise ValidationFailed(next(iter(problems.values())), fields=problems)
     with transaction.atomic():
         referral = Referral.objects.create(person=person, specialty=specialty, issued_by=text,
                                            doctor=doctor, centre=centre, issued_on=issued_on,

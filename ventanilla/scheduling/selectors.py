@@ -318,6 +318,12 @@ def doctor_get(public_id: UUID | str) -> Doctor | None:
         return None
 
 
+def doctor_list(*, country: str) -> QuerySet[Doctor]:
+    """The active doctors of a country, by name (the staff referral form's choices)."""
+    return Doctor.objects.filter(country=country.upper(), is_active=True).order_by(
+        "family_names", "given_names")
+
+
 def phone_weekdays(person) -> set[int]:
     """R-APT-06: the weekdays the call centre may offer this caller (country pack rule)."""
     return get_pack(person.country).phone_booking_weekdays(person.id_number)

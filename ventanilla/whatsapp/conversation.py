@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
@@ -340,9 +341,10 @@ class _Flow:
         found: list = []
         if province:
             found = list(slots_free(country=country, service=code, place=province,
-                                    now=self.now)[:SLOTS_OFFERED])
+                                    now=self.now, for_person=booker)[:SLOTS_OFFERED])
         if len(found) < SLOTS_OFFERED:
-            rest = slots_free(country=country, service=code, now=self.now).exclude(
+            rest = slots_free(country=country, service=code, now=self.now,
+                              for_person=booker).exclude(
                 pk__in=[s.pk for s in found])
             found += list(rest[:SLOTS_OFFERED - len(found)])
         return found
@@ -369,12 +371,30 @@ class _Flow:
         if slot is None:
             self.offer_slots()
             return
+        from django.conf import settings
+
+        from ventanilla.scheduling.errors import SlotTaken, SlotUnavailable
+        from ventanilla.scheduling.services import slot_hold
+
+        booker = self.booker()
+        try:
+            # the same short hold as on the web, while the person answers YES
+            held = slot_hold(slot=slot, person=booker or self.person, now=self.now)
+        except (SlotTaken, SlotUnavailable) as exc:
+            self.say(str(exc.message))
+            self.offer_slots()
+            return
         conv.data["slot"] = str(slot.public_id)
         conv.state = State.CONFIRM
         self.say(_("%(specialty)s for %(name)s on %(when)s. Reply YES to book it, or NO to "
                    "choose another time.") % {
                        "specialty": slot.service.label, "name": self.person.full_name,
                        "when": slot_line(slot)})
+        if held is not None:
+            self.say(ngettext("We keep this time for you for %(minutes)d minute.",
+                              "We keep this time for you for %(minutes)d minutes.",
+                              settings.SLOT_HOLD_MINUTES)
+                     % {"minutes": settings.SLOT_HOLD_MINUTES})
 
     def on_confirm(self, text: str) -> None:
         if rules.is_no(text):

@@ -353,3 +353,64 @@ class CallerSlotForm(forms.Form):
         field = self.fields["slot"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = list(slots)
+
+
+# --- referrals to second-level specialties (R-APT-08, R-APT-12) ------------------------------
+
+class ReferralIssueForm(forms.Form):
+    """A referral the person brings from a doctor or health centre. The dates are checked by
+    the same rule as the service (``referrals.referral_date_problems``), so every problem
+    shows at once; the service decides what may be recorded."""
+
+    specialty = forms.ChoiceField(
+        label=_("Specialty"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
+        error_messages={"required": _("Select the specialty of the referral"),
+                        "invalid_choice": _("Select the specialty of the referral")})
+    issued_by = forms.CharField(
+        label=_("Referred by"), max_length=200,
+        help_text=_("The doctor or health centre that signed the referral, as written on it."),
+        error_messages={"required": _("Enter the doctor or health centre that refers"),
+                        "max_length": _("Referred by must be 200 characters or fewer")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    doctor = forms.ChoiceField(
+        label=_("Doctor who referred (optional)"), required=False,
+        help_text=_("Only if the doctor works for the health system."),
+        error_messages={"invalid_choice": _("Select a doctor from the list, or leave it "
+                                            "empty")})
+    issued_on = GovukDateField(
+        label=_("Issue date"), help_text=_("The date on the referral. For example, 27 3 2026"),
+        error_messages={"required": _("Enter the issue date")})
+    expires_on = GovukDateField(
+        label=_("Expiry date"),
+        help_text=_("Usually 90 days after the issue date; at most one year."),
+        error_messages={"required": _("Enter the expiry date")})
+
+    govuk_mark_optional = False  # the doctor's label says it is optional
+
+    def __init__(self, *args, specialties=(), doctors=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        specialty = self.fields["specialty"]
+        doctor = self.fields["doctor"]
+        assert isinstance(specialty, forms.ChoiceField)
+        assert isinstance(doctor, forms.ChoiceField)
+        specialty.choices = list(specialties)
+        doctor.choices = [("", _("None")), *doctors]
+        if not doctors:
+            del self.fields["doctor"]
+        if len(specialty.choices) == 1:
+            specialty.initial = specialty.choices[0][0]
+        self.today = today
+
+    def clean(self):
+        from ventanilla.scheduling.referrals import referral_date_problems
+
+        data = super().clean()
+        issued_on, expires_on = data.get("issued_on"), data.get("expires_on")
+        if issued_on and expires_on and self.today is not None:
+            problems = referral_date_problems(issued_on=issued_on, expires_on=expires_on,
+                                              today=self.today)
+            for field, message in problems.items():
+                self.add_error(field, message)
+        elif issued_on and self.today is not None and issued_on > self.today:
+            self.add_error("issued_on", _("The issue date must be today or earlier."))
+        return data

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_callcentre, views_dependants, views_people, views_visits
+from . import (
+    views,
+    views_callcentre,
+    views_dependants,
+    views_people,
+    views_referrals,
+    views_visits,
+)
 
 app_name = "staff"
 
@@ -44,6 +51,12 @@ urlpatterns += [
          name="dependant_request_decide"),
     path("personas/<uuid:public_id>/dependientes/nueva/", views_dependants.request_new,
          name="person_dependant_new"),
+]
+
+# Referrals to second-level specialties (R-APT-08, R-APT-12): views_referrals.py
+urlpatterns += [
+    path("personas/<uuid:public_id>/referencias/nueva/", views_referrals.referral_new,
+         name="person_referral_new"),
 ]
 
 # Office visits of a service centre (R-REG-07): views_visits.py

@@ -155,10 +155,21 @@ def _person_page(request: HttpRequest, person: Person, *, bound: dict | None = N
         "active_block": active_block,
         "block_history": block_history,
         "cases": list(person.cases.all()),
+        "referrals": _referral_rows(request, person, today=today),
         "errors_in": [f for f in bound.values() if f.errors],
         "page_has_errors": status != 200,
         **page_forms,
     }, status=status)
+
+
+def _referral_rows(request: HttpRequest, person: Person, *, today: date) -> list | None:
+    """The person's referrals (R-APT-08) for staff who may read them, else None."""
+    if not (request.user.has_perm("scheduling.view_referral")
+            or request.user.has_perm("scheduling.add_referral")):
+        return None
+    from .views_referrals import referral_rows  # it imports this module
+
+    return referral_rows(person, today=today)
 
 
 def _service_error_status(exc: DomainError) -> int:

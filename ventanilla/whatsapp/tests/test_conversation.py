@@ -216,10 +216,28 @@ def test_spanish_by_default(chat, ana):
     assert WhatsAppConversation.objects.get(phone=ANA_PHONE).language == "es"
 
 
+def test_the_chosen_time_is_held_while_the_person_answers_yes(chat, ana, stranger, slots):
+    """The web's 10-minute hold on WhatsApp too: between the number and "SÍ" nobody else
+    can take the time."""
+    from ventanilla.scheduling.errors import SlotHeld
+    from ventanilla.scheduling.services import booking_create
+
+    replies = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1")
+    assert "Le guardamos esta hora durante 10 minutos." in replies
+    with pytest.raises(SlotHeld):
+        booking_create(slot=slots["dentistry"][0], person=stranger, channel=Channel.WEB)
+    chat(ANA_PHONE, "si")
+    assert booked(booked_for=ana).get().slot == slots["dentistry"][0]
+
+
 def test_r_apt_10_a_time_taken_meanwhile_offers_fresh_times(chat, ana, stranger, slots):
+    from ventanilla.scheduling.models import Slot
     from ventanilla.scheduling.services import booking_create
 
     chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1")
+    # the person took longer than the hold to answer, and someone else booked the time
+    Slot.objects.filter(pk=slots["dentistry"][0].pk).update(
+        held_until=timezone.now() - timedelta(seconds=1))
     booking_create(slot=slots["dentistry"][0], person=stranger, channel=Channel.WEB)
     replies = chat(ANA_PHONE, "si")
     assert "08:20" in replies[-1]
