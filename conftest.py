@@ -27,6 +27,18 @@ def png_bytes() -> bytes:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rate-limit counters (keyed by the test
+    client's one address) and sign-in state must not leak from the tests that ran before
+    in the same process, whatever order xdist gives them."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Unit tests read messages in English; requests still pick their language themselves
     (Spanish by default), and tests of Spanish text ask for it explicitly."""
