@@ -119,8 +119,8 @@ def test_r_apt_08_agent_issues_a_referral_at_the_counter(new_page, a11y, make_af
     expect(page.locator(".govuk-notification-banner")).to_contain_text(label)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         expiry.strftime("%d/%m/%Y"))
-    expect(page.locator("#referrals + table tbody tr")).to_have_count(1)
-    expect(page.locator("#referrals + table tbody")).to_contain_text(label)
+    expect(page.locator("#referrals + [role=region] .govuk-summary-card")).to_have_count(1)
+    expect(page.locator("#referrals + [role=region]")).to_contain_text(label)
     a11y.check(page, f"[{language}] person, referral listed")
 
     referral = Referral.objects.get(person=person)

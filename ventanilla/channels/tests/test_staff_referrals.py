@@ -306,8 +306,8 @@ def test_r_apt_08_person_page_lists_the_referrals(agent, make_affiliate, special
                             expires_on=today - timedelta(days=110),
                             status=Referral.Status.VOID)
     html = signed_in(agent).get(page_of(person)).content.decode()
-    table = html.split('id="referrals"')[1].split("</table>")[0]
-    rows = [r.split("</tr>")[0] for r in table.split('<tr class="govuk-table__row">')[2:]]
+    section = html.split('id="referrals"')[1].split("<h2")[0]
+    rows = section.split('<div class="govuk-summary-card">')[1:]   # one card each
     assert len(rows) == 3
     assert "Ophthalmology" in rows[0] and "Centro de Salud N.º 1" in rows[0]
     assert today.strftime("%d/%m/%Y") in rows[0]
