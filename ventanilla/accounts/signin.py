@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.errors import DomainError, RateLimited
+from ventanilla.core.text import clean_text
 from ventanilla.countries.base import IdInvalid
 from ventanilla.countries.registry import UnknownCountry, get_pack
 
@@ -46,11 +47,15 @@ def affiliate_authenticate(request, *, country: str, id_type: str, id_number: st
                            password: str):
     """Return the affiliate's user account, or raise ``SignInFailed`` / ``SignInLocked`` /
     ``AccountBlocked``. The same error for an unknown ID and a wrong clave."""
+    # Control characters never belong to a username; PostgreSQL refuses NUL in text, so
+    # left in they would turn a wrong sign-in into a server error (the lock-out lookup).
+    country, id_type, id_number = (clean_text(v, max_length=64)
+                                   for v in (country, id_type, id_number))
     try:
         pack = get_pack(country)
         number = pack.validate_id(id_type, id_number)
     except (IdInvalid, UnknownCountry):
-        number = (id_number or "").strip()
+        number = id_number
         pack = None
     username = username_of(pack.code if pack else country, id_type, number)
     user = authenticate(request, username=username, password=password or "")

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import all_packs
 
 from . import conversation, rules
@@ -42,7 +43,8 @@ def message_receive(*, wa_id: str, phone: str, text: str, kind: str = "text",
     """Process one received message; None when it was already processed (or cannot be
     answered). Returns the replies queued for sending."""
     phone = rules.digits(phone)
-    wa_id = (wa_id or "").strip()[:128]
+    wa_id = clean_text(wa_id, max_length=128)
+    text = clean_text(text, multiline=True)   # no NUL for PostgreSQL's text columns
     if not wa_id or not PHONE_MIN <= len(phone) <= PHONE_MAX:
         return None
     now = now or timezone.now()

@@ -138,3 +138,14 @@ def test_non_text_messages_get_a_polite_answer(webhook):
 def test_the_webhook_is_in_the_api_schema():
     schema = Client().get("/api/v1/openapi.json").json()
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/whatsapp/webhook"])
+
+
+def test_a_message_with_a_nul_character_is_stored_without_it(db):
+    """PostgreSQL refuses NUL in text: a received message is cleaned like every text input."""
+    from ventanilla.whatsapp.models import WhatsAppMessage
+    from ventanilla.whatsapp.services import message_receive
+
+    assert message_receive(wa_id="wamid.\x00NUL", phone="593991234567", text="Ho\x00la") \
+        is not None
+    inbound = WhatsAppMessage.objects.get(direction="in")
+    assert (inbound.wa_id, inbound.body) == ("wamid.NUL", "Hola")
