@@ -122,9 +122,7 @@ def api_token_user(token: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    user_cols = rawsql.columns(get_user_model())
-    user = user_cols.load(row)
-    person = rawsql.columns(Person).load(row, len(user_cols))
+    user, person = rawsql.load_row(row, get_user_model(), Person)
     if data.get("p") != _password_mark(user):
         return None
     Person.user.field.set_cached_value(person, user)

@@ -46,14 +46,11 @@ def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliati
         row = cursor.fetchone()
     if row is None:
         return None
-    aff, per = rawsql.columns(Affiliation), rawsql.columns(Person)
-    affiliation = aff.load(row)
-    at = len(aff)
-    Affiliation.person.field.set_cached_value(affiliation, per.load(row, at))
-    at += len(per)
-    holder = aff.load_or_none(row, at)
+    affiliation, person, holder, holder_person = rawsql.load_row(
+        row, Affiliation, Person, Affiliation, Person, optional={2, 3})
+    Affiliation.person.field.set_cached_value(affiliation, person)
     if holder is not None:
-        Affiliation.person.field.set_cached_value(holder, per.load(row, at + len(aff)))
+        Affiliation.person.field.set_cached_value(holder, holder_person)
     Affiliation.holder.field.set_cached_value(affiliation, holder)
     return affiliation
 

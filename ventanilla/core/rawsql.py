@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
+from uuid import UUID
 
 from django.db import connection
 from django.db.models import Model
@@ -161,3 +162,26 @@ def planned_each_time() -> Iterator[Any]:
                else connection.make_cursor(raw))
     with wrapped as cursor:
         yield cursor
+
+
+def load_row(row, *models: type[Model], optional: Collection[int] = ()) -> list[Any]:
+    """The instances of ``models``, whose columns (``columns(model).select``, in this
+    order) follow one another in ``row``. The positions in ``optional`` may give None (an
+    outer join that found nothing)."""
+    out, at = [], 0
+    for i, model in enumerate(models):
+        part = columns(model)
+        out.append(part.load_or_none(row, at) if i in optional else part.load(row, at))
+        at += len(part)
+    return out
+
+
+def public_id_param(model: type[Model], value: Any) -> Any | None:
+    """``value`` as the database parameter of ``model.public_id``, or None when it is not a
+    UUID (so a malformed id finds nothing instead of raising)."""
+    try:
+        key = value if isinstance(value, UUID) else UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    field: Any = model._meta.get_field("public_id")
+    return field.get_db_prep_value(key, connection)

@@ -107,6 +107,16 @@ class FreeSlot(NamedTuple):
     doctor_family_names: str | None
 
 
+def not_held_sql(alias: str, *, mine: bool = False) -> str:
+    """``slots_free``'s hold condition in SQL, for the statements written by hand: the
+    slot's last free place is not held by someone else (``%s``: now; with ``mine``, a second
+    ``%s``: the person whose own hold does not count)."""
+    a = alias
+    return (f"({a}held_until IS NULL OR {a}held_until <= %s"
+            f" OR {a}booked_count < {a}capacity - 1"
+            + (f" OR {a}held_by_id = %s)" if mine else ")"))
+
+
 @functools.cache
 def _slots_free_sql(vendor: str, shape: frozenset[str]) -> str:
     """The statement of ``slots_free_rows`` for one combination of filters, written once.
@@ -117,8 +127,7 @@ def _slots_free_sql(vendor: str, shape: frozenset[str]) -> str:
     slot, centre, service, doctor = (q(m._meta.db_table) for m in (Slot, Centre, Service,
                                                                      Doctor))
     where = ["s.is_open", "c.is_active", "v.is_active", "s.booked_count < s.capacity",
-             "s.starts_at > %s", "(s.held_until IS NULL OR s.held_until <= %s"
-             " OR s.booked_count < s.capacity - 1)"]
+             "s.starts_at > %s", not_held_sql("s.")]
     if "country" in shape:
         where.append("c.country = %s")
     if "centre" in shape:
@@ -284,26 +293,17 @@ def _slot_get_sql(vendor: str) -> str:
 def slot_get(public_id: UUID | str) -> Slot | None:
     """A slot by public id with its centre, service and doctor, in one statement written
     once (it starts every booking: ``rawsql``)."""
-    try:
-        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
-    except (ValueError, TypeError, AttributeError):
+    key = rawsql.public_id_param(Slot, public_id)
+    if key is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_slot_get_sql(connection.vendor),
-                       [Slot._meta.get_field("public_id").get_db_prep_value(
-                           key, connection)])
+        cursor.execute(_slot_get_sql(connection.vendor), [key])
         row = cursor.fetchone()
     if row is None:
         return None
-    slots, centres = rawsql.columns(Slot), rawsql.columns(Centre)
-    services, doctors = rawsql.columns(Service), rawsql.columns(Doctor)
-    slot = slots.load(row)
-    at = len(slots)
-    slot.centre = centres.load(row, at)
-    at += len(centres)
-    slot.service = services.load(row, at)
-    at += len(services)
-    Slot.doctor.field.set_cached_value(slot, doctors.load_or_none(row, at))
+    slot, slot.centre, slot.service, doctor = rawsql.load_row(row, Slot, Centre, Service,
+                                                              Doctor, optional={3})
+    Slot.doctor.field.set_cached_value(slot, doctor)
     return slot
 
 
@@ -410,12 +410,10 @@ def booking_get_for(person, public_id: UUID | str, *, kind: str | None = None
     from ventanilla.cases.models import Case
     from ventanilla.people.models import Person
 
-    try:
-        key = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
-    except (ValueError, TypeError, AttributeError):
+    key = rawsql.public_id_param(Booking, public_id)
+    if key is None:
         return None
-    params = [Booking._meta.get_field("public_id").get_db_prep_value(key, connection),
-              person.pk, person.pk]
+    params = [key, person.pk, person.pk]
     if kind:
         params.append(kind)
     with connection.cursor() as cursor:
@@ -423,29 +421,8 @@ def booking_get_for(person, public_id: UUID | str, *, kind: str | None = None
         row = cursor.fetchone()
     if row is None:
         return None
-    at = [0]
-
-    def cols(model):
-        part = rawsql.columns(model)
-        at[0] += len(part)
-        return part, at[0] - len(part)
-
-    part, i = cols(Booking)
-    booking = part.load(row, i)
-    part, i = cols(Slot)
-    slot = part.load(row, i)
-    part, i = cols(Centre)
-    slot.centre = part.load(row, i)
-    part, i = cols(Service)
-    slot.service = part.load(row, i)
-    part, i = cols(Doctor)
-    doctor = part.load_or_none(row, i)
-    part, i = cols(Person)
-    booked_for = part.load(row, i)
-    part, i = cols(Person)
-    by = part.load(row, i)
-    part, i = cols(Case)
-    case = part.load_or_none(row, i)
+    booking, slot, slot.centre, slot.service, doctor, booked_for, by, case = rawsql.load_row(
+        row, Booking, Slot, Centre, Service, Doctor, Person, Person, Case, optional={4, 7})
     Slot.doctor.field.set_cached_value(slot, doctor)
     booking.slot, booking.booked_for, booking.person = slot, booked_for, by
     Booking.case.field.set_cached_value(booking, case)

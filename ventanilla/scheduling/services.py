@@ -258,7 +258,6 @@ class _Locked:
 @functools.cache
 def _lock_people_sql(vendor: str, *, blocks: bool, channel: bool, two: bool) -> str:
     from ventanilla.accounts.models import AccountBlock
-    from ventanilla.core import rawsql
     from ventanilla.people.models import Person
 
     from .models import ChannelBlock
@@ -316,27 +315,36 @@ def _booking_with_key(person, key: str) -> Booking | None:
     return Booking.objects.get(pk=row[0]) if row is not None else None
 
 
+def _bookable_sql(slot: str) -> str:
+    """``WHERE`` conditions (on the slot's own row, so a waiting ``UPDATE`` re-checks them)
+    of a slot that may still be booked or held: open, in the future (``%s``: now), with a
+    free place, of an active centre and service. Shared by ``_take_place`` and
+    ``slot_hold``."""
+    q = connection.ops.quote_name
+    centre, service = q(Centre._meta.db_table), q(Service._meta.db_table)
+    # Table names come from the models; the value is a parameter.
+    return (f"is_open AND starts_at > %s AND booked_count < capacity"  # noqa: S608
+            f" AND EXISTS (SELECT 1 FROM {centre} c WHERE c.id = {slot}.centre_id"
+            f" AND c.is_active)"
+            f" AND EXISTS (SELECT 1 FROM {service} v WHERE v.id = {slot}.service_id"
+            f" AND v.is_active)")
+
+
 @functools.cache
 def _take_place_sql() -> str:
     """The guarded ``UPDATE`` of ``_take_place``, written once: it runs on every booking,
     and building it through the ORM (three correlated subqueries) cost more Python time
     than the statement takes in PostgreSQL. Plain SQL that SQLite runs too."""
     q = connection.ops.quote_name
-    slot, centre, service, booking = (q(m._meta.db_table)
-                                      for m in (Slot, Centre, Service, Booking))
+    slot, booking = q(Slot._meta.db_table), q(Booking._meta.db_table)
     # Table names come from the models; every value is a parameter.
     return (
         f"UPDATE {slot} SET booked_count = booked_count + 1, updated_at = %s,"  # noqa: S608
         # the booker's own hold is used up; anyone else's stays
         f" held_until = CASE WHEN held_by_id = %s THEN NULL ELSE held_until END,"
         f" held_by_id = CASE WHEN held_by_id = %s THEN NULL ELSE held_by_id END"
-        f" WHERE id = %s AND is_open AND starts_at > %s AND booked_count < capacity"
-        f" AND (held_until IS NULL OR held_until <= %s OR booked_count < capacity - 1"
-        f" OR held_by_id = %s)"
-        f" AND EXISTS (SELECT 1 FROM {centre} c WHERE c.id = {slot}.centre_id"
-        f" AND c.is_active)"
-        f" AND EXISTS (SELECT 1 FROM {service} v WHERE v.id = {slot}.service_id"
-        f" AND v.is_active)"
+        f" WHERE id = %s AND {_bookable_sql(slot)}"
+        f" AND {selectors.not_held_sql('', mine=True)}"
         f" AND NOT EXISTS (SELECT 1 FROM {booking} b JOIN {slot} o ON o.id = b.slot_id"
         f" WHERE b.booked_for_id = %s AND b.status = %s"
         f" AND o.starts_at < {slot}.ends_at AND o.ends_at > {slot}.starts_at)")
@@ -346,6 +354,15 @@ def _held_by_other(slot: Slot, person, *, now: datetime) -> bool:
     """True when someone other than ``person`` holds the last free place of ``slot``."""
     return (slot.held_until is not None and slot.held_until > now
             and slot.held_by_id != person.pk and slot.booked_count + 1 >= slot.capacity)
+
+
+def _ensure_place_for(slot: Slot, person, *, now: datetime) -> None:
+    """Refuse when ``slot`` (read under its lock) has no place left for ``person``: all
+    taken, or the last one held by someone else (``slot_hold``)."""
+    if slot.booked_count >= slot.capacity:
+        raise SlotTaken(field="slot")
+    if _held_by_other(slot, person, now=now):
+        raise SlotHeld(field="slot")
 
 
 def _release_hold_of(slot: Slot, person) -> dict:
@@ -377,10 +394,7 @@ def _take_place(slot: Slot, booked_for, *, now: datetime, person=None) -> Slot:
     locked = _lock_slot(slot.pk)
     _ensure_bookable(locked, now=now)
     _ensure_free_at_that_time(locked, booked_for)
-    if locked.booked_count >= locked.capacity:
-        raise SlotTaken(field="slot")
-    if _held_by_other(locked, person, now=now):
-        raise SlotHeld(field="slot")
+    _ensure_place_for(locked, person, now=now)
     # Free after all (what stood in the way was released while the update waited).
     release = _release_hold_of(locked, person)
     Slot.objects.filter(pk=locked.pk).update(booked_count=F("booked_count") + 1,
@@ -397,17 +411,12 @@ def _hold_sql() -> str:
     centre and service in ``EXISTS``), so when two holds race, the second re-checks them on
     the row the first left (PostgreSQL re-evaluates the ``WHERE`` of an ``UPDATE`` that
     waited for the row lock; it would not re-run an ``id IN (SELECT …)``)."""
-    q = connection.ops.quote_name
-    slot, centre, service = (q(m._meta.db_table) for m in (Slot, Centre, Service))
-    # Table names come from the models; every value is a parameter.
+    slot = connection.ops.quote_name(Slot._meta.db_table)
+    # The table name comes from the model; every value is a parameter.
     return (
         f"UPDATE {slot} SET held_by_id = %s, held_until = %s, updated_at = %s"  # noqa: S608
-        f" WHERE id = %s AND is_open AND starts_at > %s AND booked_count < capacity"
-        f" AND (held_until IS NULL OR held_until <= %s OR held_by_id = %s)"
-        f" AND EXISTS (SELECT 1 FROM {centre} c WHERE c.id = {slot}.centre_id"
-        f" AND c.is_active)"
-        f" AND EXISTS (SELECT 1 FROM {service} v WHERE v.id = {slot}.service_id"
-        f" AND v.is_active)")
+        f" WHERE id = %s AND {_bookable_sql(slot)}"
+        f" AND (held_until IS NULL OR held_until <= %s OR held_by_id = %s)")
 
 
 def slot_hold(*, slot: Slot, person, now: datetime | None = None) -> datetime | None:
@@ -435,10 +444,7 @@ def slot_hold(*, slot: Slot, person, now: datetime | None = None) -> datetime | 
             return until
         locked = _lock_slot(slot.pk)
         _ensure_bookable(locked, now=now)
-        if locked.booked_count >= locked.capacity:
-            raise SlotTaken(field="slot")
-        if _held_by_other(locked, person, now=now):
-            raise SlotHeld(field="slot")
+        _ensure_place_for(locked, person, now=now)
         return None
 
 
@@ -701,11 +707,8 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
         _ensure_in_window(old, now=now)
         _ensure_bookable(new, now=now)
         _ensure_free_at_that_time(new, locked.booked_for, exclude=locked)
-        if new.booked_count >= new.capacity:
-            raise SlotTaken(field="slot")
         mover = by_person or locked.person
-        if _held_by_other(new, mover, now=now):
-            raise SlotHeld(field="slot")
+        _ensure_place_for(new, mover, now=now)
         Slot.objects.filter(pk=old.pk).update(booked_count=F("booked_count") - 1,
                                               updated_at=now)
         Slot.objects.filter(pk=new.pk).update(booked_count=F("booked_count") + 1,
