@@ -20,39 +20,23 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from ventanilla.core.errors import NotFound, ValidationFailed
 from ventanilla.countries.registry import get_pack
 
 from . import selectors
-from .errors import BookedForRefused
+from .eligibility import appointments_covered
+from .errors import (
+    AlertNoEmail,
+    AlertNotFound,
+    AlertPlaceUnknown,
+    AlertServiceUnavailable,
+    BookedForRefused,
+)
 from .models import Service, Slot, SlotAlert
 
 logger = logging.getLogger(__name__)
 
 OPEN = Q(notified_at__isnull=True, cancelled_at__isnull=True)
-
-
-class AlertPlaceUnknown(ValidationFailed):
-    code = "ALERT_PLACE_UNKNOWN"
-    default_message = _("Select a city")
-
-
-class AlertServiceUnavailable(ValidationFailed):
-    code = "ALERT_SERVICE_UNAVAILABLE"
-    default_message = _("This specialty cannot be booked. Choose another specialty.")
-
-
-class AlertNoEmail(ValidationFailed):
-    code = "ALERT_NO_EMAIL"
-    default_message = _("Add an e-mail address to your contact details, so that we can "
-                        "tell you when a time opens.")
-
-
-class AlertNotFound(NotFound):
-    code = "ALERT_NOT_FOUND"
-    default_message = _("This alert was not found.")
 
 
 def slot_alert_recipient(alert: SlotAlert):
@@ -89,19 +73,6 @@ def slot_alert_get_for(person, public_id: UUID | str) -> SlotAlert | None:
 
 # --- writes --------------------------------------------------------------------------------
 
-def _check_covered_today(booked_for, service: Service) -> None:
-    from ventanilla.affiliation.rules import Service as CoveredService
-    from ventanilla.affiliation.selectors import coverage_for
-
-    from .errors import NotCovered
-
-    today = timezone.localtime(timezone.now(), get_pack(service.country).tz).date()
-    result = coverage_for(booked_for, on=today, service=CoveredService.APPOINTMENTS,
-                          country=service.country)
-    if not result.covered:
-        raise NotCovered(result.message, field="booked_for")
-
-
 def slot_alert_create(*, person, booked_for, service: Service, place: str) -> SlotAlert:
     """Ask to be told when a free time of ``service`` opens in ``place`` (a geography code
     of the service's country, a city in the web flow), for ``booked_for``. Idempotent:
@@ -120,7 +91,8 @@ def slot_alert_create(*, person, booked_for, service: Service, place: str) -> Sl
     if service.is_medical:
         # R-APT-01: no alert for times the patient could not book (peasant insurance, not
         # covered today); the booking checks again on the appointment's date.
-        _check_covered_today(booked_for, service)
+        appointments_covered(booked_for, country=service.country,
+                             on=timezone.localdate(timezone=get_pack(service.country).tz))
     key = {"person": person, "booked_for": booked_for, "service": service,
            "place_code": place}
     existing = SlotAlert.objects.filter(OPEN, **key).first()
@@ -164,9 +136,10 @@ def slot_alerts_send(*, now: datetime | None = None, service_id: UUID | str | No
     if place_code:
         alerts = alerts.filter(place_code__in=_prefixes(place_code))
     sent = 0
-    pairs = alerts.order_by().values_list("service_id", "place_code").distinct()
-    for service_pk, place in list(pairs):
-        service = Service.objects.get(pk=service_pk)
+    pairs = list(alerts.order_by().values_list("service_id", "place_code").distinct())
+    services = Service.objects.in_bulk({service_pk for service_pk, _place in pairs})
+    for service_pk, place in pairs:
+        service = services[service_pk]
         first = selectors.slots_free(country=service.country, service=service, place=place,
                                      now=now).first()
         if first is None:
@@ -207,10 +180,15 @@ def _send_one(alert: SlotAlert, first: Slot, *, now: datetime) -> int:
     return 1
 
 
-def _send_for_freed_place(service_pk: int, service_public_id: str, place_code: str) -> None:
-    if not SlotAlert.objects.filter(OPEN, service_id=service_pk,
-                                    place_code__in=_prefixes(place_code)).exists():
-        return  # nobody waits for this place: no task
+def _enqueue_if_anyone_waits(*, service_pk: int | None = None, service_public_id: str = "",
+                             place_code: str = "") -> None:
+    """Queue ``tasks.slot_alerts_send`` (narrowed to a service and the places above a
+    centre when given) unless nobody waits: no task for nothing."""
+    waiting = SlotAlert.objects.filter(OPEN)
+    if service_pk is not None:
+        waiting = waiting.filter(service_id=service_pk, place_code__in=_prefixes(place_code))
+    if not waiting.exists():
+        return
     from . import tasks
 
     tasks.slot_alerts_send.enqueue(service_id=service_public_id, place_code=place_code)
@@ -220,20 +198,12 @@ def slot_alerts_on_commit(*, slot: Slot) -> None:
     """Once the current transaction commits, send the alerts that a place freed in
     ``slot`` (a cancellation, a move) can satisfy. ``slot`` comes with its centre and
     service loaded."""
-    transaction.on_commit(partial(_send_for_freed_place, slot.service_id,
-                                  str(slot.service.public_id),
-                                  slot.centre.subdivision_code))
-
-
-def _send_if_anyone_waits() -> None:
-    if not SlotAlert.objects.filter(OPEN).exists():
-        return  # nobody waits: no task
-    from . import tasks
-
-    tasks.slot_alerts_send.enqueue()
+    transaction.on_commit(partial(_enqueue_if_anyone_waits, service_pk=slot.service_id,
+                                  service_public_id=str(slot.service.public_id),
+                                  place_code=slot.centre.subdivision_code))
 
 
 def slot_alerts_after_generation_on_commit() -> None:
     """Once the current transaction commits, send the alerts that new or reopened slots may
     satisfy (``services.slots_generate_ahead``: the daily command and task)."""
-    transaction.on_commit(_send_if_anyone_waits)
+    transaction.on_commit(_enqueue_if_anyone_waits)

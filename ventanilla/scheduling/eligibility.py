@@ -49,13 +49,20 @@ def eligibility_for(kind: str) -> EligibilityCheck | Callable[..., None] | None:
 
 def appointments_eligibility(*, booked_for: Person, slot: Slot, on: date) -> None:
     """R-APT-01: only people covered for the appointment service on the date may book."""
+    appointments_covered(booked_for, country=slot.centre.country, on=on)
+
+
+def appointments_covered(booked_for: Person, *, country: str, on: date) -> None:
+    """Raise ``NotCovered`` with the coverage function's reason unless ``booked_for`` is
+    covered for the appointment service of ``country`` on ``on`` (R-APT-01); also asked
+    before an alert for free times is accepted (``alerts``)."""
     from ventanilla.affiliation.rules import Service as CoveredService
     from ventanilla.affiliation.selectors import coverage_for
 
     from .errors import NotCovered
 
     result = coverage_for(booked_for, on=on, service=CoveredService.APPOINTMENTS,
-                          country=slot.centre.country)
+                          country=country)
     if not result.covered:
         raise NotCovered(result.message, field="booked_for")
 

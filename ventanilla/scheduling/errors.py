@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ventanilla.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 
 class SlotTaken(Conflict):
@@ -82,3 +82,26 @@ class PhoneDayRefused(ValidationFailed):
     """R-APT-06: by phone, the day of the appointment follows the caller's ID number."""
 
     code = "PHONE_DAY_REFUSED"
+
+
+# --- free-time alerts ("Avisarme": alerts.py) ----------------------------------------
+
+class AlertPlaceUnknown(ValidationFailed):
+    code = "ALERT_PLACE_UNKNOWN"
+    default_message = _("Select a city")
+
+
+class AlertServiceUnavailable(ValidationFailed):
+    code = "ALERT_SERVICE_UNAVAILABLE"
+    default_message = _("This specialty cannot be booked. Choose another specialty.")
+
+
+class AlertNoEmail(ValidationFailed):
+    code = "ALERT_NO_EMAIL"
+    default_message = _("Add an e-mail address to your contact details, so that we can "
+                        "tell you when a time opens.")
+
+
+class AlertNotFound(NotFound):
+    code = "ALERT_NOT_FOUND"
+    default_message = _("This alert was not found.")
