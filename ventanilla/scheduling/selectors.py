@@ -107,6 +107,20 @@ class FreeSlot(NamedTuple):
     doctor_family_names: str | None
 
 
+# The optional conditions of ``slots_free_rows``, in the order of their parameters
+# ({service}: the service table's name).
+_FREE_FILTERS = {
+    "country": "c.country = %s", "centre": "s.centre_id = %s", "service": "v.code = %s",
+    # the service's id from its country and code, known before the scan is planned
+    "service_id": "s.service_id = (SELECT id FROM {service} WHERE country = %s AND code = %s"
+                  " LIMIT 1)",
+    "kind": "v.kind = %s", "doctor": "s.doctor_id = %s",
+    "place": "c.subdivision_code LIKE %s ESCAPE '\\'",
+    "date_from": "s.starts_at >= %s", "date_to": "s.starts_at < %s",
+}
+_FREE_ORDER = tuple(_FREE_FILTERS)
+
+
 def not_held_sql(alias: str, *, mine: bool = False) -> str:
     """``slots_free``'s hold condition in SQL, for the statements written by hand: the
     slot's last free place is not held by someone else (``%s``: now; with ``mine``, a second
@@ -128,25 +142,8 @@ def _slots_free_sql(vendor: str, shape: frozenset[str]) -> str:
                                                                      Doctor))
     where = ["s.is_open", "c.is_active", "v.is_active", "s.booked_count < s.capacity",
              "s.starts_at > %s", not_held_sql("s.")]
-    if "country" in shape:
-        where.append("c.country = %s")
-    if "centre" in shape:
-        where.append("s.centre_id = %s")
-    if "service" in shape:
-        where.append("v.code = %s")
-        if "country" in shape:
-            where.append(f"s.service_id = (SELECT id FROM {service}"  # noqa: S608
-                         " WHERE country = %s AND code = %s LIMIT 1)")
-    if "kind" in shape:
-        where.append("v.kind = %s")
-    if "doctor" in shape:
-        where.append("s.doctor_id = %s")
-    if "place" in shape:
-        where.append("c.subdivision_code LIKE %s ESCAPE '\\'")
-    if "date_from" in shape:
-        where.append("s.starts_at >= %s")
-    if "date_to" in shape:
-        where.append("s.starts_at < %s")
+    where += [_FREE_FILTERS[name].format(service=service)
+              for name in _FREE_ORDER if name in shape]
     # Table names come from the models; every value is a parameter.
     return (
         "SELECT s.public_id, s.starts_at, s.ends_at, s.capacity - s.booked_count,"  # noqa: S608
@@ -175,39 +172,31 @@ def slots_free_rows(*, country: str | None = None, service: str | None = None,
     now = now or timezone.now()
     tz = _tz(country, centre)
     ops = connection.ops
-    shape = set()
     at = ops.adapt_datetimefield_value(now)
-    params: list = [at, at]
+    given: dict[str, list] = {}
     if country:
-        shape.add("country")
-        params.append(country.upper())
+        given["country"] = [country.upper()]
     if centre is not None:
-        shape.add("centre")
-        params.append(centre.pk)
+        given["centre"] = [centre.pk]
     if service:
-        shape.add("service")
-        params.append(service)
+        given["service"] = [service]
         if country:
-            params += [country.upper(), service]
+            given["service_id"] = [country.upper(), service]
     if kind:
-        shape.add("kind")
-        params.append(kind)
+        given["kind"] = [kind]
     if doctor is not None:
-        shape.add("doctor")
-        params.append(doctor.pk)
+        given["doctor"] = [doctor.pk]
     if place:
-        shape.add("place")
-        params.append(_like_prefix(place))
+        given["place"] = [_like_prefix(place)]
     if date_from is not None:
-        shape.add("date_from")
-        params.append(ops.adapt_datetimefield_value(_day_start(date_from, tz)))
+        given["date_from"] = [ops.adapt_datetimefield_value(_day_start(date_from, tz))]
     if date_to is not None:
-        shape.add("date_to")
-        params.append(ops.adapt_datetimefield_value(
-            _day_start(date_to + timedelta(days=1), tz)))
-    params.append(limit)
+        given["date_to"] = [ops.adapt_datetimefield_value(
+            _day_start(date_to + timedelta(days=1), tz))]
+    shape = frozenset(given)
+    params = [at, at, *(p for name in _FREE_ORDER for p in given.get(name, [])), limit]
     with rawsql.planned_each_time() as cursor:
-        cursor.execute(_slots_free_sql(connection.vendor, frozenset(shape)), params)
+        cursor.execute(_slots_free_sql(connection.vendor, shape), params)
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":  # text columns there; PostgreSQL returns the types
         rows = [_sqlite_free_slot(r) for r in rows]
@@ -231,14 +220,12 @@ def slot_dates_free(*, country: str | None = None, service: Service | str | None
                     now: datetime | None = None, kind: str | None = None,
                     doctor: Doctor | None = None, place: str | None = None,
                     weekdays: Collection[int] | None = None) -> list[date]:
-    """The next local dates that still have a free place (for a date picker)."""
-    tz = _tz(country, centre)
-    qs = slots_free(country=country, service=service, centre=centre, date_from=date_from,
-                    date_to=date_to, now=now, kind=kind, doctor=doctor, place=place,
-                    weekdays=weekdays)
-    days = (qs.order_by().annotate(day=TruncDate("starts_at", tzinfo=tz))
-            .values_list("day", flat=True).distinct().order_by("day"))
-    return list(days[:limit])
+    """The next local dates that still have a free place (for a date picker): the dates of
+    ``slot_dates_free_counts``."""
+    return [day for day, _free in slot_dates_free_counts(
+        country=country, service=service, centre=centre, date_from=date_from,
+        date_to=date_to, limit=limit, now=now, kind=kind, doctor=doctor, place=place,
+        weekdays=weekdays)]
 
 
 def slot_dates_free_counts(*, country: str | None = None,
