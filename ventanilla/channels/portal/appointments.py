@@ -66,13 +66,20 @@ def _people(person):
             .exclude(pk=person.pk).order_by("date_of_birth")]
 
 
-def _what(request, person):
-    """The choices of the "what" step, from the query string, checked again on every step."""
+def _what_form(person, data, *, people=None, initial=None):
+    """The "what" step's form (for whom, specialty, province, city) with this person's
+    choices."""
     provinces, cities = _places(person)
-    people = _people(person)
-    form = forms.AppointmentWhatForm(request.GET, people=people,
+    return forms.AppointmentWhatForm(data, initial=initial,
+                                     people=people if people is not None else _people(person),
                                      specialties=_specialty_choices(person),
                                      provinces=provinces, cities=cities)
+
+
+def _what(request, person):
+    """The choices of the "what" step, from the query string, checked again on every step."""
+    people = _people(person)
+    form = _what_form(person, request.GET, people=people)
     if not form.is_valid():
         return None
     data = form.cleaned_data
@@ -137,17 +144,13 @@ def appointment_contact(request, person):
 def appointment_what(request, person):
     """Step 2: for whom, specialty, province and city (a GET form: the choices travel in
     the URL and are repeated on every later step)."""
-    provinces, cities = _places(person)
     geography = get_pack(person.country).geography
     home_city = geography.ancestor_at(person.subdivision_code, 1)
     initial = {"booked_for": str(person.public_id),
                "province": geography.top_level_of(person.subdivision_code),
                "city": home_city.code if home_city is not None else ""}
     bound = "specialty" in request.GET
-    form = forms.AppointmentWhatForm(request.GET if bound else None, initial=initial,
-                                     people=_people(person),
-                                     specialties=_specialty_choices(person),
-                                     provinces=provinces, cities=cities)
+    form = _what_form(person, request.GET if bound else None, initial=initial)
     if bound and form.is_valid():
         return redirect(f"{reverse('portal:appointment_date')}?{request.GET.urlencode()}")
     return _render(request, "portal/appointments/what.html", {
@@ -223,11 +226,8 @@ def _no_slots(person, what) -> dict:
 def appointment_alert_create(request, person):
     """"Notify me" from the empty date step: the same choices as the "what" step, posted;
     an e-mail once when a time opens (``alerts.slot_alert_create``, idempotent)."""
-    provinces, cities = _places(person)
     people = _people(person)
-    form = forms.AppointmentWhatForm(request.POST, people=people,
-                                     specialties=_specialty_choices(person),
-                                     provinces=provinces, cities=cities)
+    form = _what_form(person, request.POST, people=people)
     if not form.is_valid():
         return _render(request, "portal/appointments/alert_problem.html", {
             "message": _("Choose the specialty and city again, then ask to be notified."),
