@@ -334,9 +334,9 @@ SELECT p.id, (SELECT ab.cause FROM accounts_accountblock ab WHERE ab.person_id =
 -- the idempotency key, under the lock
 SELECT b.* FROM scheduling_booking b WHERE b.idempotency_key = 'raw-' || :sid
    AND b.person_id = :pid ORDER BY b.created_at DESC LIMIT 1;
--- eligibility: affiliation.selectors.coverage_for (R-APT-01)
-SELECT a.*, p.*, h.*, hp.* FROM affiliation_affiliation a
-  JOIN people_person p ON a.person_id = p.id
+-- eligibility: affiliation.selectors.coverage_for (R-APT-01); the person is the one the
+-- request already has
+SELECT a.*, h.*, hp.* FROM affiliation_affiliation a
   LEFT JOIN affiliation_affiliation h ON a.holder_id = h.id
   LEFT JOIN people_person hp ON h.person_id = hp.id
  WHERE a.person_id = :pid AND a.starts_on <= current_date + 30 AND a.country = 'EC'
@@ -350,8 +350,8 @@ SELECT s.starts_at FROM scheduling_booking b
    AND s.starts_at >= now() - interval '28 days' AND s.starts_at < now() + interval '60 days'
    AND b.status IN ('booked', 'attended') ORDER BY b.created_at DESC;
 -- _take_place: the guarded update (row lock, open, future, free place nobody else
--- holds, no clash); the booker's own hold is used up
-WITH u AS (
+-- holds, no clash; the booker's own hold is used up) and the INSERT, in one statement
+WITH taken AS (
 UPDATE scheduling_slot SET booked_count = booked_count + 1, updated_at = now(),
        held_until = CASE WHEN held_by_id = :pid THEN NULL ELSE held_until END,
        held_by_id = CASE WHEN held_by_id = :pid THEN NULL ELSE held_by_id END
@@ -366,15 +366,13 @@ UPDATE scheduling_slot SET booked_count = booked_count + 1, updated_at = now(),
                      ON o.id = b.slot_id WHERE b.booked_for_id = :pid
                     AND b.status = 'booked' AND o.starts_at < scheduling_slot.ends_at
                     AND o.ends_at > scheduling_slot.starts_at)
- RETURNING 1) SELECT count(*) AS took FROM u \gset
-\if :took
+ RETURNING 1)
 INSERT INTO scheduling_booking (public_id, created_at, updated_at, slot_id, person_id,
     booked_for_id, channel, status, booked_by_id, idempotency_key, purpose, case_id,
     cancelled_at, cancelled_by_id)
-VALUES (gen_random_uuid(), now(), now(), :sid, :pid, :pid, 'api', 'booked', NULL,
-        'raw-' || :sid, '', NULL, NULL, NULL)
+SELECT gen_random_uuid(), now(), now(), :sid, :pid, :pid, 'api', 'booked', NULL,
+       'raw-' || :sid, '', NULL, NULL, NULL FROM taken
 ON CONFLICT DO NOTHING RETURNING id;
-\endif
 COMMIT;
 """
 

@@ -21,9 +21,8 @@ def _affiliation_on_sql(vendor: str, *, country: bool) -> str:
     aff, per = rawsql.columns(Affiliation), rawsql.columns(Person)
     mine = "a.country = %s AND a.starts_on <= %s" if country else "a.starts_on <= %s"
     # Table names come from the models; every value is a parameter.
-    return (f"SELECT {aff.select('a')}, {per.select('p')}, {aff.select('h')},"  # noqa: S608
-            f" {per.select('hp')} FROM {aff.table} a JOIN {per.table} p ON p.id = a.person_id"
-            f" LEFT JOIN {aff.table} h ON h.id = a.holder_id"
+    return (f"SELECT {aff.select('a')}, {aff.select('h')}, {per.select('hp')}"  # noqa: S608
+            f" FROM {aff.table} a LEFT JOIN {aff.table} h ON h.id = a.holder_id"
             f" LEFT JOIN {per.table} hp ON hp.id = h.person_id"
             f" WHERE a.person_id = %s ORDER BY"
             f" CASE WHEN {mine} AND (a.ends_on IS NULL OR a.ends_on >= %s) THEN 0"
@@ -33,9 +32,9 @@ def _affiliation_on_sql(vendor: str, *, country: bool) -> str:
 
 def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliation | None:
     """The affiliation in force on ``on``, else the latest one that started before it
-    (of ``country`` when given), else the person's first one. The person and the holder's
-    affiliation and person come in the same statement, written once (coverage needs their
-    dates of birth; every booking asks)."""
+    (of ``country`` when given), else the person's first one. Its person is ``person``
+    itself; the holder's affiliation and person come in the same statement, written once
+    (coverage needs their dates of birth; every booking asks)."""
     from ventanilla.people.models import Person
 
     day = connection.ops.adapt_datefield_value(on)
@@ -46,8 +45,8 @@ def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliati
         row = cursor.fetchone()
     if row is None:
         return None
-    affiliation, person, holder, holder_person = rawsql.load_row(
-        row, Affiliation, Person, Affiliation, Person, optional={2, 3})
+    affiliation, holder, holder_person = rawsql.load_row(
+        row, Affiliation, Affiliation, Person, optional={1, 2})
     Affiliation.person.field.set_cached_value(affiliation, person)
     if holder is not None:
         Affiliation.person.field.set_cached_value(holder, holder_person)

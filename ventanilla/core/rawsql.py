@@ -110,33 +110,46 @@ def _chain(converters: tuple):
 
 
 @functools.cache
-def _insert_sql(model: type[Model], vendor: str) -> str:
+def insert_sql(model: type[Model], vendor: str, *, source: str = "") -> str:
+    """The ``INSERT`` of ``insert``, written once per model and vendor; its parameters are
+    ``insert_values``. With ``source`` (a table or ``WITH`` query name) the row is inserted
+    once per row of ``source``: ``INSERT … SELECT %s, … FROM source``, which inserts nothing
+    when ``source`` is empty (PostgreSQL gives each parameter its column's type)."""
     q = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     returning = " RETURNING " + q(str(model._meta.pk.column)) if (
         connection.features.can_return_columns_from_insert) else ""
-    # Names come from the model; every value is a parameter.
-    return (f"INSERT INTO {q(model._meta.db_table)} "  # noqa: S608
-            f"({', '.join(q(str(f.column)) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}){returning}")
+    params = ", ".join(["%s"] * len(fields))
+    # Names come from the model and the caller's SQL; every value is a parameter.
+    rows = f"SELECT {params} FROM {source}" if source else f"VALUES ({params})"  # noqa: S608
+    return (f"INSERT INTO {q(model._meta.db_table)} "
+            f"({', '.join(q(str(f.column)) for f in fields)}) {rows}{returning}")
+
+
+def insert_values(instance: Model) -> list[Any]:
+    """The parameters of ``insert_sql`` for ``instance``: defaults and ``auto_now`` values
+    filled in as ``save`` would."""
+    return [f.get_db_prep_save(f.pre_save(instance, add=True), connection)
+            for f in instance._meta.concrete_fields if not f.primary_key]
+
+
+def inserted[M: Model](instance: M, cursor) -> M:
+    """``instance`` after ``cursor`` ran its ``insert_sql``: the new primary key set, saved
+    as ``save`` leaves it."""
+    instance.pk = (cursor.fetchone()[0] if connection.features.can_return_columns_from_insert
+                   else cursor.lastrowid)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
 
 
 def insert[M: Model](instance: M) -> M:
     """``instance.save(force_insert=True)`` for a model without save() overrides or
     signal receivers, from a statement written once: defaults and ``auto_now`` values are
     filled in as ``save`` would, and the new primary key is set on the instance."""
-    model = type(instance)
-    values = [
-        f.get_db_prep_save(f.pre_save(instance, add=True), connection)
-        for f in model._meta.concrete_fields if not f.primary_key]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, connection.vendor), values)
-        pk = (cursor.fetchone()[0] if connection.features.can_return_columns_from_insert
-              else cursor.lastrowid)
-    instance.pk = pk
-    instance._state.adding = False
-    instance._state.db = connection.alias
-    return instance
+        cursor.execute(insert_sql(type(instance), connection.vendor), insert_values(instance))
+        return inserted(instance, cursor)
 
 
 @contextlib.contextmanager

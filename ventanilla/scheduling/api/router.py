@@ -47,14 +47,18 @@ def _doctor_out(slot: Slot) -> dict | None:
     return {"id": doctor.public_id, "name": doctor.full_name} if doctor is not None else None
 
 
-def free_slot_out(row: selectors.FreeSlot, tz) -> dict:
-    """``slot_out`` for a row of ``selectors.slots_free_rows``."""
+def free_slot_out(row: selectors.FreeSlot, tz, labels: dict[tuple[str, str], str]) -> dict:
+    """``slot_out`` for a row of ``selectors.slots_free_rows``. ``labels`` keeps the service
+    names already translated for this answer (its rows are mostly of one service)."""
+    key = (row.service_code, row.service_name)
+    if (label := labels.get(key)) is None:
+        label = labels[key] = service_label(*key)
     return {"id": row.public_id, "starts_at": row.starts_at.astimezone(tz),
             "ends_at": row.ends_at.astimezone(tz),
             "centre": {"id": row.centre_public_id, "code": row.centre_code,
                        "name": row.centre_name, "address": row.centre_address},
             "service": {"code": row.service_code, "kind": row.service_kind,
-                        "name": service_label(row.service_code, row.service_name)},
+                        "name": label},
             "doctor": ({"id": row.doctor_public_id,
                         "name": f"{row.doctor_given_names} {row.doctor_family_names}".strip()}
                        if row.doctor_public_id is not None else None),
@@ -151,7 +155,8 @@ def slots_list(request, country: str, service: str | None = None,
                                      limit=min(max(limit, 1), MAX_LIMIT), **filters)
     # The busiest read: rows straight to JSON, the shape of ``SlotOut`` (a test validates
     # it against the schema) without building and validating one object per slot.
-    return json_response([free_slot_out(r, pack.tz) for r in rows])
+    labels: dict[tuple[str, str], str] = {}
+    return json_response([free_slot_out(r, pack.tz, labels) for r in rows])
 
 
 @slots_router.get("/dates", response=list[date], auth=None)

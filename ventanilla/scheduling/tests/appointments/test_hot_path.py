@@ -221,6 +221,65 @@ def test_rawsql_insert_saves_what_save_would(med_slot, make_affiliate):
     assert not booking._state.adding
 
 
+def test_rawsql_insert_from_a_source_inserts_once_per_row_of_it(med_slot, make_affiliate):
+    """``insert_sql(source=…)`` (PostgreSQL, after the ``UPDATE`` that took a place): the
+    row goes in once per row of the source, and not at all when the source is empty; each
+    parameter takes its column's type, NULLs included."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only the PostgreSQL booking inserts from a WITH query")
+    ana = make_affiliate()
+    table = connection.ops.quote_name(Slot._meta.db_table)
+    # Table name from the model; the value is a parameter.
+    sql = (f"WITH chosen AS (SELECT id FROM {table} WHERE id = %s) "
+           + rawsql.insert_sql(Booking, connection.vendor, source="chosen"))
+    for wanted, found in ((-1, 0), (med_slot.pk, 1)):
+        booking = Booking(slot=med_slot, person=ana, booked_for=ana, channel="api",
+                          idempotency_key=f"k-{found}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [wanted, *rawsql.insert_values(booking)])
+            assert cursor.rowcount == found
+            if found:
+                rawsql.inserted(booking, cursor)
+    stored = Booking.objects.get(person=ana)
+    assert stored.pk == booking.pk and stored.public_id == booking.public_id
+    assert stored.booked_by_id is None and stored.case_id is None
+    assert stored.idempotency_key == "k-1" and stored.created_at == booking.created_at
+
+
+def test_r_apt_03_a_booking_takes_the_place_and_saves_itself_in_one_statement(
+        med_slot, make_affiliate):
+    """PostgreSQL: the guarded ``UPDATE`` and the ``INSERT`` are one statement; when it
+    takes no place it inserts nothing and the booking is refused with the reason. SQLite:
+    the same outcome from two statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ventanilla.scheduling import services
+    from ventanilla.scheduling.errors import AlreadyBooked
+
+    ana = make_affiliate()
+    with CaptureQueriesContext(connection) as queries:
+        booking = services.booking_create(slot=med_slot, person=ana, channel="api", now=NOW)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith(("UPDATE", "INSERT", "WITH"))]
+    if connection.vendor == "postgresql":
+        assert len(writes) == 1, writes
+        assert "WITH taken AS (UPDATE" in writes[0] and "INSERT INTO" in writes[0]
+    else:
+        assert len(writes) == 2, writes
+    med_slot.refresh_from_db()
+    assert med_slot.booked_count == 1 and booking.slot.booked_count == 1
+    assert Booking.objects.get(pk=booking.pk).slot_id == med_slot.pk
+    # The same person at the same time: the statement takes nothing and saves nothing.
+    with pytest.raises(AlreadyBooked):
+        services.booking_create(slot=med_slot, person=ana, channel="api", now=NOW)
+    med_slot.refresh_from_db()
+    assert med_slot.booked_count == 1
+    assert Booking.objects.filter(slot=med_slot).count() == 1
+
+
 def test_r_apt_01_affiliation_on_prefers_current_then_latest_then_first(make_affiliate):
     """The coverage reads one affiliation: the one in force on the date; else the latest
     that started before it (of the country asked); else the person's first one."""
