@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "scheduling.view_booking",
         "scheduling.add_booking",
         "scheduling.change_booking",
+        "scheduling.view_referral",   # to tell a caller whether a specialty can be booked
         "cases.view_case",
     ],
     Role.ADMINISTRATOR: [

@@ -44,7 +44,7 @@ from ..portal.appointments import _places, _specialty_choices
 from ..web.views import INVALID, apply_errors
 from . import forms
 from .views import staff_required
-from .views_people import _id_label, _service_error_status, _staff_person
+from .views_people import _id_label, _referral_rows, _service_error_status, _staff_person
 
 MEDICAL = Service.Kind.MEDICAL
 SLOTS_OFFERED = 15  # the operator reads the first ones to the caller; more is noise
@@ -155,8 +155,10 @@ def caller_detail(request: HttpRequest, public_id) -> HttpResponse:
     today = _today(caller.country)
     overview = affiliate_overview(caller, on=today)
     upcoming, past = _booking_rows(caller)
+    referrals = _referral_rows(request, caller, today=today)
     _audit(request, "callcentre.view", caller,
-           {"upcoming": [str(r["booking"].public_id) for r in upcoming]})
+           {"upcoming": [str(r["booking"].public_id) for r in upcoming],
+            "referrals": len(referrals) if referrals is not None else None})
     return render(request, "staff/callcentre_caller.html", {
         "caller": caller,
         "pack": get_pack(caller.country),
@@ -168,6 +170,7 @@ def caller_detail(request: HttpRequest, public_id) -> HttpResponse:
         "phone_days": phone_days_text(caller),
         "upcoming": upcoming,
         "past": past,
+        "referrals": referrals,
     })
 
 

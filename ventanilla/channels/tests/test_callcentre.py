@@ -433,3 +433,27 @@ def test_operator_lands_on_the_console_and_sees_its_link(operator):
     page = client.get("/staff/llamadas/").content.decode()
     assert 'href="/staff/llamadas/"' in page
     assert '<option value="EC" selected>' in page and 'value="PE"' not in page
+
+
+def test_r_apt_08_operator_sees_the_callers_referrals(operator, make_affiliate, medical):
+    """A second-level specialty is booked only with a referral (R-APT-08): the operator
+    reads the caller's referrals on their page (read-only: no "issue" button), and the
+    reading is audited."""
+    from ventanilla.scheduling.models import Referral
+
+    caller = make_affiliate(id_number=EVEN_ID)
+    client = signed_in(operator)
+    html = text(client.get(caller_url(caller)))
+    assert 'id="referrals"' in html and "The caller has no referrals" in html
+    today = timezone.localdate(timezone=EC_TZ)
+    Referral.objects.create(person=caller, specialty=medical["services"]["ophthalmology"],
+                            issued_by="Centro de Salud N.º 1", issued_on=today,
+                            expires_on=today + timedelta(days=90))
+    html = text(client.get(caller_url(caller)))
+    section = html.split('id="referrals"')[1].split("<h2")[0]
+    assert "Ophthalmology" in section and "Can be used" in section
+    assert (today + timedelta(days=90)).strftime("%d/%m/%Y") in section
+    assert "Issue a referral" not in html
+    entry = AuditEntry.objects.filter(actor=operator, action="callcentre.view").order_by(
+        "-id").first()
+    assert entry.details["referrals"] == 1
