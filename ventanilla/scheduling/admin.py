@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -38,13 +40,22 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-@admin.action(description=_("Generate slots for the next 28 days"))
+def _generate_label() -> str:
+    days = settings.SLOTS_AHEAD_DAYS
+    return ngettext("Generate slots for the next %(days)d day",
+                    "Generate slots for the next %(days)d days", days) % {"days": days}
+
+
+@admin.action(description=lazy(_generate_label, str)())
 def generate_slots(modeladmin, request, queryset):
+    """The schedules' slots over the same days ahead as the daily generation
+    (``SLOTS_AHEAD_DAYS``)."""
     created = 0
+    days = settings.SLOTS_AHEAD_DAYS
     for centre in Centre.objects.filter(pk__in=queryset.values("centre_id")):
         today = timezone.now().astimezone(get_pack(centre.country).tz).date()
         created += slots_generate(centre=centre, date_from=today,
-                                  date_to=today + timedelta(days=28)).created
+                                  date_to=today + timedelta(days=days)).created
     modeladmin.message_user(request, ngettext("%(count)d slot created.",
                                               "%(count)d slots created.", created)
                             % {"count": created}, messages.SUCCESS)
@@ -182,7 +193,7 @@ class SlotAlertAdmin(ReadOnlyAdmin, AuditedAdmin):
     """"Avisarme" requests (alerts.py): written by the person and the sender only."""
 
     list_display = ("created_at", "service", "place_code", "booked_for", "person",
-                    "notified_at", "cancelled_at")
+                    "expires_at", "notified_at", "cancelled_at")
     list_filter = ("service__country", "service", "notified_at", "cancelled_at")
     search_fields = ("person__id_number", "booked_for__id_number", "place_code")
     list_select_related = ("service", "person", "booked_for")

@@ -56,3 +56,37 @@ def test_the_permissions_the_role_table_grants_exist(db):
     have = set(Permission.objects.filter(content_type__app_label="scheduling")
                .values_list("codename", flat=True))
     assert wanted <= have
+
+
+
+def test_r_apt_10_admin_generates_as_many_days_ahead_as_the_daily_job(client, boss, centre_ec,
+                                                                      office_ec, settings):
+    """The admin action "Generate slots" covers ``SLOTS_AHEAD_DAYS`` (the daily job's
+    reach), and says so in its label."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.scheduling.models import Schedule, Slot
+
+    settings.SLOTS_AHEAD_DAYS = 9
+    tz = get_pack("EC").tz
+    today = timezone.now().astimezone(tz).date()
+    schedules = [Schedule.objects.create(centre=centre_ec, service=office_ec, weekday=day,
+                                         start_time=time(8, 0), end_time=time(9, 0),
+                                         slot_minutes=30, capacity=1, valid_from=today)
+                 for day in range(7)]
+    client.force_login(boss)
+    page = client.get("/admin/scheduling/schedule/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Generate slots for the next 9 days" in page.content.decode()
+    spanish = client.get("/admin/scheduling/schedule/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Generar horarios para los próximos 9 días" in spanish.content.decode()
+    r = client.post("/admin/scheduling/schedule/", {
+        "action": "generate_slots", "_selected_action": [s.pk for s in schedules]})
+    assert r.status_code == 302
+    days = {timezone.localtime(s.starts_at, tz).date() for s in Slot.objects.all()}
+    last = today + timedelta(days=9)
+    assert max(days) <= last
+    assert last in days or last in get_pack("EC").holidays(last.year)   # R-APT-10
+    assert min(days) >= today
