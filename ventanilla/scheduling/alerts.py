@@ -1,7 +1,8 @@
 """Free-time alerts: "Avisarme" / "Notify me" (UX, "Error and empty states", "No slots").
 
 When the booking flow finds no free time of a specialty in a city, a signed-in person can
-ask to be told, for themself or a dependant. ``slot_alerts_send`` e-mails each open alert
+ask to be told, for themself or a dependant, during the next ``SLOT_ALERT_DAYS`` days (60 by
+default). ``slot_alerts_send`` e-mails each open alert
 once when ``selectors.slots_free`` (the one definition of a free time) finds a time again:
 the ``tasks.slot_alerts_send`` task runs it after slots are generated and when a
 cancellation frees a place (``slot_alerts_on_commit``).
@@ -10,14 +11,15 @@ cancellation frees a place (``slot_alerts_on_commit``).
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +41,11 @@ logger = logging.getLogger(__name__)
 OPEN = Q(notified_at__isnull=True, cancelled_at__isnull=True)
 
 
+def _watched(now: datetime) -> Q:
+    """Open and not yet expired: the alerts somebody still waits on."""
+    return OPEN & Q(expires_at__gt=now)
+
+
 def slot_alert_recipient(alert: SlotAlert):
     """Who the e-mail goes to: the person who asked, else the patient; None without an
     e-mail address (as the day-before reminder, the other way round)."""
@@ -50,16 +57,18 @@ def slot_alert_recipient(alert: SlotAlert):
 
 # --- reads ---------------------------------------------------------------------------------
 
-def slot_alerts_open_of(person) -> QuerySet[SlotAlert]:
-    """The open alerts a person asked for, oldest first (their appointments page)."""
+def slot_alerts_open_of(person, *, now: datetime | None = None) -> QuerySet[SlotAlert]:
+    """The open, unexpired alerts a person asked for, oldest first (their appointments
+    page)."""
     return (SlotAlert.objects.select_related("service", "booked_for")
-            .filter(OPEN, person=person).order_by("created_at", "pk"))
+            .filter(_watched(now or timezone.now()), person=person)
+            .order_by("created_at", "pk"))
 
 
-def slot_alert_open_get(*, person, booked_for, service: Service, place: str
-                        ) -> SlotAlert | None:
-    return slot_alerts_open_of(person).filter(booked_for=booked_for, service=service,
-                                              place_code=place).first()
+def slot_alert_open_get(*, person, booked_for, service: Service, place: str,
+                        now: datetime | None = None) -> SlotAlert | None:
+    return slot_alerts_open_of(person, now=now).filter(booked_for=booked_for, service=service,
+                                                       place_code=place).first()
 
 
 def slot_alert_get_for(person, public_id: UUID | str) -> SlotAlert | None:
@@ -73,10 +82,12 @@ def slot_alert_get_for(person, public_id: UUID | str) -> SlotAlert | None:
 
 # --- writes --------------------------------------------------------------------------------
 
-def slot_alert_create(*, person, booked_for, service: Service, place: str) -> SlotAlert:
+def slot_alert_create(*, person, booked_for, service: Service, place: str,
+                      now: datetime | None = None) -> SlotAlert:
     """Ask to be told when a free time of ``service`` opens in ``place`` (a geography code
-    of the service's country, a city in the web flow), for ``booked_for``. Idempotent:
-    asking again returns the open alert (a partial unique constraint backs it). Refused
+    of the service's country, a city in the web flow), for ``booked_for``, during the next
+    ``SLOT_ALERT_DAYS`` days. Idempotent: asking again returns the open alert (a partial
+    unique constraint backs it); asking after it expired starts a new one. Refused
     for someone the person may not book for (``selectors.may_book_for``), an unknown place,
     an inactive service, when nobody has an e-mail address to tell, and (medical services)
     for a patient not covered for appointments today (R-APT-01)."""
@@ -93,14 +104,19 @@ def slot_alert_create(*, person, booked_for, service: Service, place: str) -> Sl
         # covered today); the booking checks again on the appointment's date.
         appointments_covered(booked_for, country=service.country,
                              on=timezone.localdate(timezone=get_pack(service.country).tz))
+    now = now or timezone.now()
     key = {"person": person, "booked_for": booked_for, "service": service,
            "place_code": place}
+    # One that ran out is closed when it ran out, so that this request starts a new one.
+    SlotAlert.objects.filter(OPEN, expires_at__lte=now, **key).update(
+        cancelled_at=F("expires_at"), updated_at=now)
     existing = SlotAlert.objects.filter(OPEN, **key).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return SlotAlert.objects.create(**key)
+            return SlotAlert.objects.create(
+                **key, expires_at=now + timedelta(days=settings.SLOT_ALERT_DAYS))
     except IntegrityError:  # the same request twice at the same moment
         return SlotAlert.objects.get(OPEN, **key)
 
@@ -124,13 +140,13 @@ def _prefixes(code: str) -> list[str]:
 
 def slot_alerts_send(*, now: datetime | None = None, service_id: UUID | str | None = None,
                      place_code: str | None = None) -> int:
-    """E-mail every open alert whose service has a free time in its place now, once, and
-    mark it notified; returns how many were sent. ``service_id`` (a service's public id)
+    """E-mail every open, unexpired alert whose service has a free time in its place now,
+    once, and mark it notified; returns how many were sent. ``service_id`` (a service's public id)
     and ``place_code`` (a centre's place code) narrow the run to the alerts one freed place
     can satisfy. Each alert is claimed by a conditional UPDATE before its e-mail goes, so
     two runs never send it twice; an e-mail that fails is released for the next run."""
     now = now or timezone.now()
-    alerts = SlotAlert.objects.filter(OPEN)
+    alerts = SlotAlert.objects.filter(_watched(now))
     if service_id:
         alerts = alerts.filter(service__public_id=service_id)
     if place_code:
@@ -157,9 +173,9 @@ def _send_one(alert: SlotAlert, first: Slot, *, now: datetime) -> int:
     to = slot_alert_recipient(alert)
     if to is None:  # the address was removed since: kept open until there is one again
         return 0
-    if not SlotAlert.objects.filter(OPEN, pk=alert.pk).update(notified_at=now,
-                                                               updated_at=now):
-        return 0  # another run sent it
+    if not SlotAlert.objects.filter(_watched(now), pk=alert.pk).update(notified_at=now,
+                                                                       updated_at=now):
+        return 0  # another run sent it (or it has just expired)
     pack = get_pack(alert.service.country)
     geography = pack.geography
     query = urlencode({"booked_for": str(alert.booked_for.public_id),
@@ -184,7 +200,7 @@ def _enqueue_if_anyone_waits(*, service_pk: int | None = None, service_public_id
                              place_code: str = "") -> None:
     """Queue ``tasks.slot_alerts_send`` (narrowed to a service and the places above a
     centre when given) unless nobody waits: no task for nothing."""
-    waiting = SlotAlert.objects.filter(OPEN)
+    waiting = SlotAlert.objects.filter(_watched(timezone.now()))
     if service_pk is not None:
         waiting = waiting.filter(service_id=service_pk, place_code__in=_prefixes(place_code))
     if not waiting.exists():

@@ -457,9 +457,10 @@ class ChannelBlock(BaseModel):
 class SlotAlert(BaseModel):
     """"Avisarme" (UX, "No slots"): a person asked to be told by e-mail when a free time of
     a specialty opens in a place, for themself or a dependant. Open until it is sent
-    (``notified_at``) or the person stops it (``cancelled_at``); ``alerts.slot_alerts_send``
-    sends each one once. A person has at most one open alert per patient, service and place.
-    """
+    (``notified_at``) or the person stops it (``cancelled_at``); it is watched until
+    ``expires_at`` only (an expired one is closed when the person asks again).
+    ``alerts.slot_alerts_send`` sends each one once. A person has at most one open alert per
+    patient, service and place."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
                                related_name="slot_alerts", verbose_name=_("asked by"))
@@ -472,6 +473,10 @@ class SlotAlert(BaseModel):
         help_text=_("Geography code of the country pack (a city) the free time must be in."))
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("watched until"),
+        help_text=_("After this moment nobody is told any more (SLOT_ALERT_DAYS after it was "
+                    "asked for); the person can ask again."))
 
     class Meta:
         ordering = ["created_at"]

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -107,8 +107,9 @@ def appointments(request, person):
     upcoming = [r for r in rows if r["booking"].status == "booked"
                 and r["booking"].slot.starts_at >= now]
     geography = get_pack(person.country).geography
-    alerts = [{"alert": a, "city": geography.get(a.place_code)}
-              for a in scheduling_alerts.slot_alerts_open_of(person)]
+    alerts = [{"alert": a, "city": geography.get(a.place_code),
+               "until": _local(person, a.expires_at)}
+              for a in scheduling_alerts.slot_alerts_open_of(person, now=now)]
     return _render(request, "portal/appointments/list.html", {
         "upcoming": upcoming,
         "past": [r for r in rows if r not in upcoming][-20:],
@@ -215,10 +216,12 @@ def _no_slots(person, what) -> dict:
     others = [{"city": geography.get(code), "free": free,
                "query": urlencode(same | {"city": code})}
               for code, free in counts if code != what["city"].code][:OTHER_CITIES]
+    alert = scheduling_alerts.slot_alert_open_get(
+        person=person, booked_for=what["booked_for"], service=what["specialty"],
+        place=what["city"].code)
     return {"other_cities": others, "ahead_days": settings.SLOTS_AHEAD_DAYS,
-            "alert": scheduling_alerts.slot_alert_open_get(
-                person=person, booked_for=what["booked_for"], service=what["specialty"],
-                place=what["city"].code)}
+            "alert": alert, "alert_until": _local(person, alert.expires_at) if alert else None,
+            "alert_days": settings.SLOT_ALERT_DAYS}
 
 
 @affiliate_required
@@ -246,8 +249,10 @@ def appointment_alert_create(request, person):
             status=exc.status)
     to = scheduling_alerts.slot_alert_recipient(alert)
     messages.success(request, _(
-        "We will e-mail %(email)s once, when a %(specialty)s time opens in %(city)s.")
-        % {"email": to.email if to else "", "specialty": service.label, "city": city.name})
+        "We will e-mail %(email)s once, when a %(specialty)s time opens in %(city)s, until "
+        "%(date)s.")
+        % {"email": to.email if to else "", "specialty": service.label, "city": city.name,
+           "date": formats.date_format(_local(person, alert.expires_at), "j F Y")})
     return redirect("portal:appointments")
 
 

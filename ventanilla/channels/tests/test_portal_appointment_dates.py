@@ -171,6 +171,8 @@ def test_ux_no_slots_names_specialty_city_and_days_and_offers_other_cities(
     assert "Choose another city or specialty" in page
     assert "Or call the call centre" in page
     assert 'action="/portal/citas/avisos/"' in page and "Notify me" in page
+    assert ("We will e-mail you once, when a Dentistry time opens in Cayambe in the next 60 "
+            "days.") in page
     assert f'name="booked_for" value="{person.public_id}"' in page
     assert 'name="city" value="1702"' in page
 
@@ -193,6 +195,7 @@ def test_ux_no_slots_other_cities_are_at_most_five(make_affiliate, centre, denti
 
 
 def test_slot_alert_notify_me_once_then_listed_with_stop(make_affiliate, dentistry):
+    from ventanilla.countries.registry import get_pack
     from ventanilla.scheduling.models import SlotAlert
 
     person = make_affiliate(affiliation_type="employee")
@@ -205,18 +208,23 @@ def test_slot_alert_notify_me_once_then_listed_with_stop(make_affiliate, dentist
     alert = SlotAlert.objects.get()
     assert (alert.person, alert.booked_for, alert.service, alert.place_code) == (
         person, person, dentistry, "1702")
+    # watched SLOT_ALERT_DAYS (60) days from now, which the person is told
+    until = timezone.localtime(alert.expires_at, get_pack("EC").tz)
+    assert abs(alert.expires_at - alert.created_at - timedelta(days=60)) < timedelta(seconds=5)
+    until_text = f"{until.day} {until:%B %Y}"
     page = re.sub(r"\s+", " ", client.get("/portal/citas/", HTTP_ACCEPT_LANGUAGE="en")
                   .content.decode())
-    assert "We will e-mail ana@example.com once, when a Dentistry time opens in Cayambe." \
-        in page
-    assert "Dentistry in Cayambe, for Ana Paz Vera" in page
+    assert ("We will e-mail ana@example.com once, when a Dentistry time opens in Cayambe, "
+            f"until {until_text}.") in page
+    assert f"Dentistry in Cayambe, for Ana Paz Vera, until {until_text}" in page
     assert f'action="/portal/citas/avisos/{alert.public_id}/dejar/"' in page
     assert "Stop notifying me" in page
     # the empty date step now says it is set, without a second button
     page = re.sub(r"\s+", " ", client.get(
         f"{DATE_URL}?{what_query(person).replace('city=1701', 'city=1702')}",
         HTTP_ACCEPT_LANGUAGE="en").content.decode())
-    assert "We will e-mail you once, when a Dentistry time opens in Cayambe." in page
+    assert ("We will e-mail you once, when a Dentistry time opens in Cayambe, until "
+            f"{until_text}.") in page
     assert "Notify me</button>" not in page
     # stop it
     assert client.get(f"/portal/citas/avisos/{alert.public_id}/dejar/").status_code == 405

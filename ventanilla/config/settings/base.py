@@ -251,6 +251,9 @@ SLOT_HOLD_MINUTES = 10
 # Slots are generated this many days ahead every day (scheduling.tasks.slots_generate_ahead);
 # the booking flow's empty state names it ("in the next N days").
 SLOTS_AHEAD_DAYS = 28
+# "Notify me" (scheduling.alerts) watches for a free time this many days, then stops; the
+# person sees until when and can ask again.
+SLOT_ALERT_DAYS = 60
 
 # WhatsApp Business Cloud API (R-APT-07): the webhook's handshake token and app secret
 # (X-Hub-Signature-256), and the sender's endpoint, number id and access token. Empty

@@ -105,12 +105,14 @@ def test_slot_alerts_send_one_real_email_per_alert_once(ana, child, stranger, ge
 
     stranger.language = "en"
     stranger.save()
-    mine = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO)
-    childs = slot_alert_create(person=ana, booked_for=child, service=general_ec, place=QUITO)
+    mine = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO,
+                             now=NOW)
+    childs = slot_alert_create(person=ana, booked_for=child, service=general_ec, place=QUITO,
+                               now=NOW)
     province = slot_alert_create(person=stranger, booked_for=stranger, service=general_ec,
-                                 place="17")
+                                 place="17", now=NOW)
     guayaquil = slot_alert_create(person=ana, booked_for=ana, service=general_ec,
-                                  place="0901")
+                                  place="0901", now=NOW)
     assert slot_alerts_send(now=NOW) == 0  # no free time yet
     make_med_slot(clinic_ec, general_ec, MONDAY_0800_QUITO)
     assert slot_alerts_send(now=NOW) == 3
@@ -147,7 +149,8 @@ def test_slot_alerts_send_skips_stopped_alerts_and_full_or_past_slots(ana, gener
     full.booked_count = 1
     full.save()
     make_med_slot(clinic_ec, general_ec, NOW - timedelta(hours=1))
-    alert = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO)
+    alert = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO,
+                              now=NOW)
     assert slot_alerts_send(now=NOW) == 0
     slot_alert_cancel(alert=alert, person=ana)
     make_med_slot(clinic_ec, general_ec, MONDAY_0800_QUITO + timedelta(hours=1))
@@ -162,7 +165,8 @@ def test_slot_alert_email_failure_keeps_it_open_for_the_next_run(ana, general_ec
     settings.MAILERS = {"default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {"host": "127.0.0.1", "port": 9, "use_tls": False, "timeout": 1}}}
-    alert = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO)
+    alert = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO,
+                              now=NOW)
     make_med_slot(clinic_ec, general_ec, MONDAY_0800_QUITO)
     assert slot_alerts_send(now=NOW) == 0
     alert.refresh_from_db()
@@ -231,3 +235,38 @@ def test_slot_alert_is_read_only_in_the_admin(administrator, client, ana, genera
     assert client.get("/admin/scheduling/slotalert/").status_code == 200
     page = client.get(f"/admin/scheduling/slotalert/{alert.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
+
+
+def test_slot_alert_is_watched_slot_alert_days_then_can_be_asked_again(
+        ana, general_ec, clinic_ec, make_med_slot, smtp_server, settings):
+    """An alert is watched ``SLOT_ALERT_DAYS`` days: after that no e-mail goes, the person no
+    longer sees it, and asking again starts a new one (the old one is closed when it ran
+    out)."""
+    from ventanilla.scheduling.alerts import (
+        slot_alert_create,
+        slot_alert_open_get,
+        slot_alerts_open_of,
+        slot_alerts_send,
+    )
+    from ventanilla.scheduling.models import SlotAlert
+
+    settings.SLOT_ALERT_DAYS = 30
+    asked = NOW - timedelta(days=31)
+    old = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO,
+                            now=asked)
+    assert old.expires_at == asked + timedelta(days=30)
+    assert list(slot_alerts_open_of(ana, now=asked + timedelta(days=29))) == [old]
+    make_med_slot(clinic_ec, general_ec, MONDAY_0800_QUITO)
+    assert slot_alerts_send(now=NOW) == 0            # ran out a day ago
+    assert smtp_server.wait_for(1, timeout=0.3) == []
+    assert not slot_alerts_open_of(ana, now=NOW).exists()
+    assert slot_alert_open_get(person=ana, booked_for=ana, service=general_ec, place=QUITO,
+                               now=NOW) is None
+    new = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO,
+                            now=NOW)
+    assert new.pk != old.pk and new.expires_at == NOW + timedelta(days=30)
+    old.refresh_from_db()
+    assert old.cancelled_at == old.expires_at and old.notified_at is None
+    assert SlotAlert.objects.filter(cancelled_at__isnull=True).count() == 1
+    assert slot_alerts_send(now=NOW) == 1
+    assert len(smtp_server.wait_for(1)) == 1
