@@ -264,10 +264,12 @@ def test_r_apt_08_staff_without_add_referral_are_refused(request, make_affiliate
 
 
 def test_r_apt_08_staff_without_add_referral_see_no_link(operator, make_affiliate):
+    """Call-centre operators read referrals (``scheduling.view_referral``: a caller asks
+    whether a specialty can be booked) but do not issue them."""
     person = make_affiliate()
     html = signed_in(operator).get(page_of(person)).content.decode()
-    assert form_of(person) not in html
-    assert 'id="referrals"' not in html  # no scheduling.view_referral either
+    assert form_of(person) not in html and "Issue a referral" not in html
+    assert 'id="referrals"' in html
 
 
 def test_r_apt_08_staff_of_another_country_are_refused(agent, peruvian):
