@@ -721,7 +721,11 @@ def main(argv=None) -> int:
     benchlib.django_setup(url, production=True)
     import psycopg
     from django.conf import settings
+    from django.core.management import call_command
     from django.utils import timezone
+
+    # A database loaded by an earlier version: bring its schema up to this code's.
+    call_command("migrate", verbosity=0, interactive=False)
 
     binding = settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding")
     if args.pgbench_mode == "auto":
