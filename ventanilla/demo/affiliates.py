@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from ventanilla.accounts import blocks, clave
 from ventanilla.affiliation.services import affiliation_end, affiliation_open
@@ -137,8 +138,8 @@ def load(*, agent_for, admin, password: str) -> dict[str, object]:
 
 def _person(demo: Demo, *, agent, admin, password: str, holder=None, relationship=""):
     today = timezone.localdate()
-    slug = f"{demo.given.split()[0]}.{demo.family.split()[0]}".lower()
-    email = slug.encode("ascii", "ignore").decode().replace("..", ".") + "@example.com"
+    # Vásquez → vasquez (accents folded, not dropped)
+    email = f"{slugify(demo.given.split()[0])}.{slugify(demo.family.split()[0])}@example.com"
     person = person_register(
         country=demo.country, id_type=demo.id_type, id_number=demo.id_number,
         given_names=demo.given, family_names=demo.family, date_of_birth=demo.born,

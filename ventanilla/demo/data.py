@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from ventanilla.accounts.roles import Role
 from ventanilla.accounts.services import staff_create
@@ -112,8 +113,7 @@ def load() -> bool:
 def _applicant(row, *, reviewer) -> Application:
     (country, id_type, id_number, given, family, dob, nationality, phone, place, street,
      outcome) = row
-    email = f"{given.split()[0].lower()}.{family.split()[0].lower()}@example.com"
-    email = email.encode("ascii", "ignore").decode()
+    email = f"{slugify(given.split()[0])}.{slugify(family.split()[0])}@example.com"
     app = services.application_start(country=country, channel=Channel.WEB, email=email,
                                       language="es" if nationality != "US" else "en")
     services.application_update(application=app, answers={
