@@ -167,10 +167,15 @@ def planned_each_time() -> Iterator[Any]:
             yield cursor
         return
     import psycopg
+    from psycopg.types.datetime import TimestamptzLoader
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw: Any = psycopg.ClientCursor(connection.connection)
+    # psycopg's own (C) loader instead of Django's Python subclass of it, which only
+    # replaces the tzinfo with UTC after the same parse: the same instants, aware, and
+    # about a tenth of the search's Python time less (its rows carry two each).
+    raw.adapters.register_loader("timestamptz", TimestamptzLoader)
     wrapped = (connection.make_debug_cursor(raw) if connection.queries_logged
                else connection.make_cursor(raw))
     with wrapped as cursor:
