@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import mask_email, mask_phone
 
+from .email import booking_recipient
+
 EMAIL, WHATSAPP = "email", "whatsapp"
 MEDIA = (EMAIL, WHATSAPP)
 
@@ -30,13 +32,13 @@ def booking_copy_send(*, booking, medium: str) -> str:
     if medium == EMAIL:
         from .tasks import send_booking_copy
 
-        to = booking.booked_for.email or booking.person.email
-        if not to:
+        to = booking_recipient(booking)
+        if to is None:
             raise ValidationFailed(_("There is no e-mail address on file. Add one in your "
                                      "contact details, then ask again."), field="medium")
         transaction.on_commit(partial(send_booking_copy.enqueue,
                                       booking_id=str(booking.public_id)))
-        return mask_email(to)
+        return mask_email(to.email)
     from ventanilla.whatsapp.services import booking_copy_queue
 
     with transaction.atomic():

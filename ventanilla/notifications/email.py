@@ -19,3 +19,12 @@ def email_send(*, to: str, template: str, context: dict, language: str,
     for name, content, mimetype in attachments or []:
         message.attach(name, content, mimetype)
     message.send(fail_silently=False)
+
+
+def booking_recipient(booking):
+    """Who an e-mail about a booking goes to: the patient, else whoever booked it; None when
+    neither has an address (reminders, copies)."""
+    for who in (booking.booked_for, booking.person):
+        if who.email:
+            return who
+    return None

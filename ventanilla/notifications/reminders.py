@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ventanilla.countries.registry import all_packs
 
+from .email import booking_recipient
 from .models import BookingReminder
 
 
@@ -27,8 +28,7 @@ def email_reminders_send(*, now: datetime | None = None) -> int:
     for pack in all_packs():
         tomorrow = timezone.localtime(now, pack.tz).date() + timedelta(days=1)
         for booking in bookings_starting_on(country=pack.code, day=tomorrow).iterator():
-            to = booking.booked_for.email or booking.person.email
-            if not to:
+            if booking_recipient(booking) is None:
                 continue
             try:
                 with transaction.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.urls import reverse
 
-from .email import email_send
+from .email import booking_recipient, email_send
 
 
 @task()
@@ -107,13 +107,15 @@ def _booking_email(booking_id: str, *, template: str) -> None:
     if booking is None:
         return
     patient = booking.booked_for
-    to = patient.email or booking.person.email
-    language = (patient if patient.email else booking.person).language
+    to = booking_recipient(booking)
+    if to is None:
+        return
+    language = to.language
     pack = get_pack(booking.slot.centre.country)
     medical = booking.slot.service.kind == "medical"
     path = reverse("portal:appointment" if medical else "portal:visit",
                    args=[booking.public_id])
-    email_send(to=to, template=template, language=language,
+    email_send(to=to.email, template=template, language=language,
                context={"booking": booking, "patient": patient,
                         "starts": timezone.localtime(booking.slot.starts_at, pack.tz),
                         "medical": medical, "path": path},
