@@ -421,12 +421,9 @@ def _take_place(slot: Slot, booked_for, *, now: datetime, booking: Booking,
     _ensure_free_at_that_time(locked, booked_for)
     _ensure_place_for(locked, person, now=now)
     # Free after all (what stood in the way was released while the update waited).
-    release = _release_hold_of(locked, person)
     Slot.objects.filter(pk=locked.pk).update(booked_count=F("booked_count") + 1,
-                                             updated_at=now, **release)
-    locked.booked_count += 1
-    for name, value in release.items():
-        setattr(locked, name, value)
+                                             updated_at=now, **_release_hold_of(locked, person))
+    _took_place(locked, person)
     booking.slot = locked
     return rawsql.insert(booking)
 
@@ -678,21 +675,20 @@ def booking_cancel(*, booking: Booking, channel: Channel | str, actor=None, by_p
             raise BookingNotActive(field="booking")
         slot = _slot_of(booking)   # the same, unless it was moved meanwhile
         _ensure_in_window(slot, now=now)
-        locked = booking
-        locked.status = BookingStatus.CANCELLED
-        locked.cancelled_at = now
-        locked.cancelled_by = actor if staff else None
-        locked.updated_at = now
-        _free_place_and_cancel(locked, now=now)
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = actor if staff else None
+        booking.updated_at = now
+        _free_place_and_cancel(booking, now=now)
         alerts.slot_alerts_on_commit(slot=slot)   # someone may be waiting for this time
         if slot.service.needs_referral:
-            referrals.referral_release(booking=locked)
+            referrals.referral_release(booking=booking)
         if staff:
-            audit_record(actor=actor, action="booking.cancel", obj=locked,
-                         subject_ref=locked.booked_for.subject_ref, channel=str(channel),
+            audit_record(actor=actor, action="booking.cancel", obj=booking,
+                         subject_ref=booking.booked_for.subject_ref, channel=str(channel),
                          details={"slot": str(slot.public_id),
                                   "starts_at": slot.starts_at.isoformat()})
-    return locked
+    return booking
 
 
 def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | str,
