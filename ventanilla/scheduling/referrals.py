@@ -87,13 +87,16 @@ def referral_expiry_default(issued_on: date) -> date:
     return issued_on + timedelta(days=REFERRAL_DEFAULT_DAYS)
 
 
-def referral_date_problems(*, issued_on: date, expires_on: date, today: date
+def referral_date_problems(*, issued_on: date, expires_on: date | None, today: date
                            ) -> dict[str, str]:
-    """What is wrong with a referral's dates, by field (empty when they are fine). Pure: the
-    staff form shows every problem at once; ``referral_issue`` refuses the first."""
+    """What is wrong with a referral's dates, by field (empty when they are fine; without an
+    expiry date, the issue date alone is checked). Pure: the staff form shows every problem
+    at once; ``referral_issue`` refuses the first."""
     problems: dict[str, str] = {}
     if issued_on > today:
         problems["issued_on"] = _("The issue date must be today or earlier.")
+    if expires_on is None:
+        return problems
     if expires_on < issued_on:
         problems["expires_on"] = _("The expiry date must be on or after the issue date.")
     elif expires_on > issued_on + timedelta(days=REFERRAL_MAX_DAYS):

@@ -405,12 +405,11 @@ class ReferralIssueForm(forms.Form):
         from ventanilla.scheduling.referrals import referral_date_problems
 
         data = super().clean()
-        issued_on, expires_on = data.get("issued_on"), data.get("expires_on")
-        if issued_on and expires_on and self.today is not None:
-            problems = referral_date_problems(issued_on=issued_on, expires_on=expires_on,
+        issued_on = data.get("issued_on")
+        if issued_on and self.today is not None:
+            problems = referral_date_problems(issued_on=issued_on,
+                                              expires_on=data.get("expires_on"),
                                               today=self.today)
             for field, message in problems.items():
                 self.add_error(field, message)
-        elif issued_on and self.today is not None and issued_on > self.today:
-            self.add_error("issued_on", _("The issue date must be today or earlier."))
         return data
