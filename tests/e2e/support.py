@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -123,6 +124,28 @@ def html_lang(page) -> str:
 def error_summary_focused(page) -> bool:
     return page.evaluate(
         "document.activeElement.classList.contains('govuk-error-summary')")
+
+def error_state_problems(page, language: str, where: str) -> list[str]:
+    """What the error state of a page must show, as a list of what is wrong (empty when
+    right): the page's language, a title starting "Error:", the error summary's title in
+    that language, and the focus on the summary."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    problems = []
+    if html_lang(page) != language:
+        problems.append(f"{where}: <html lang={html_lang(page)!r}>")
+    if not page.title().startswith("Error:"):
+        problems.append(f"{where}: title {page.title()!r} does not start with 'Error:'")
+    heading = page.locator(".govuk-error-summary .govuk-error-summary__title").inner_text()
+    if heading.strip() != ERROR_SUMMARY_TITLE[language]:
+        problems.append(f"{where}: error summary titled {heading!r}")
+    with contextlib.suppress(PlaywrightTimeoutError):  # GOV.UK Frontend moves the focus
+        page.wait_for_function(
+            "document.activeElement.classList.contains('govuk-error-summary')", timeout=2_000)
+    if not error_summary_focused(page):
+        problems.append(f"{where}: the error summary does not have focus")
+    return problems
+
 
 
 def start_application(page, country: str, email: str) -> None:

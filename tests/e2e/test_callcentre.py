@@ -5,14 +5,17 @@ confirmation; axe on every page, in Spanish and in English."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, time, timedelta
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from .support import ERROR_SUMMARY_TITLE, error_summary_focused, follow, html_lang, path_of
+from .support import (
+    error_state_problems,
+    follow,
+    html_lang,
+    path_of,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,22 +52,6 @@ def press(page, selector: str, *, status: int) -> None:
         page.locator(selector).first.click()
     assert navigation.value.status == status, (selector, navigation.value.status)
 
-
-def error_state_problems(page, language: str, where: str) -> list[str]:
-    problems = []
-    if html_lang(page) != language:
-        problems.append(f"{where}: <html lang={html_lang(page)!r}>")
-    if not page.title().startswith("Error:"):
-        problems.append(f"{where}: title {page.title()!r} does not start with 'Error:'")
-    heading = page.locator(".govuk-error-summary .govuk-error-summary__title").inner_text()
-    if heading.strip() != ERROR_SUMMARY_TITLE[language]:
-        problems.append(f"{where}: error summary titled {heading!r}")
-    with contextlib.suppress(PlaywrightTimeoutError):  # GOV.UK Frontend moves the focus
-        page.wait_for_function(
-            "document.activeElement.classList.contains('govuk-error-summary')", timeout=2_000)
-    if not error_summary_focused(page):
-        problems.append(f"{where}: the error summary does not have focus")
-    return problems
 
 
 @pytest.mark.parametrize("language", ["es", "en"])

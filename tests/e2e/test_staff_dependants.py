@@ -5,38 +5,24 @@ married abroad at the counter (R-DEP-02) and records who came to the centre's of
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from .support import ERROR_SUMMARY_TITLE, error_summary_focused, follow, html_lang, path_of
+from .support import (
+    error_state_problems,
+    follow,
+    html_lang,
+    path_of,
+)
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Staff-password-123"
 CHILD_ID = "1700000027"  # a valid cédula
 
-
-def error_state_problems(page, language, where: str) -> list[str]:
-    """What the error state of a page must show (as in the registration pages)."""
-    problems = []
-    if html_lang(page) != language:
-        problems.append(f"{where}: <html lang={html_lang(page)!r}>")
-    if not page.title().startswith("Error:"):
-        problems.append(f"{where}: title {page.title()!r} does not start with 'Error:'")
-    heading = page.locator(".govuk-error-summary .govuk-error-summary__title").inner_text()
-    if heading.strip() != ERROR_SUMMARY_TITLE[language]:
-        problems.append(f"{where}: error summary titled {heading!r}")
-    with contextlib.suppress(PlaywrightTimeoutError):  # GOV.UK Frontend moves the focus
-        page.wait_for_function(
-            "document.activeElement.classList.contains('govuk-error-summary')", timeout=2_000)
-    if not error_summary_focused(page):
-        problems.append(f"{where}: the error summary does not have focus")
-    return problems
 
 
 def press(page, selector: str, *, status: int) -> None:

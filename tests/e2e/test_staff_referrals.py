@@ -5,18 +5,15 @@ English, at a phone-sized viewport."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from .support import (
-    ERROR_SUMMARY_TITLE,
     PHONE,
-    error_summary_focused,
+    error_state_problems,
     follow,
     html_lang,
     path_of,
@@ -27,22 +24,6 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "Staff-password-123"
 
-
-def error_state_problems(page, language, where: str) -> list[str]:
-    problems = []
-    if html_lang(page) != language:
-        problems.append(f"{where}: <html lang={html_lang(page)!r}>")
-    if not page.title().startswith("Error:"):
-        problems.append(f"{where}: title {page.title()!r} does not start with 'Error:'")
-    heading = page.locator(".govuk-error-summary .govuk-error-summary__title").inner_text()
-    if heading.strip() != ERROR_SUMMARY_TITLE[language]:
-        problems.append(f"{where}: error summary titled {heading!r}")
-    with contextlib.suppress(PlaywrightTimeoutError):  # GOV.UK Frontend moves the focus
-        page.wait_for_function(
-            "document.activeElement.classList.contains('govuk-error-summary')", timeout=2_000)
-    if not error_summary_focused(page):
-        problems.append(f"{where}: the error summary does not have focus")
-    return problems
 
 
 def press(page, *, status: int) -> None:
