@@ -77,3 +77,20 @@ def test_nul_in_any_parameter_is_a_4xx_not_a_500(method, url, query, settings):
     response = client.generic(method.upper(), url, body, content_type="application/json",
                               HTTP_AUTHORIZATION="Bearer x\x00y")
     assert response.status_code < 500, (method, url, response.content[:300])
+
+
+def test_nul_in_the_url_is_refused_naming_the_parameter(db):
+    """One check for every operation's query parameters
+    (``core.middleware.ApiNulRefusalMiddleware``): 422 ``VALIDATION_FAILED`` with the
+    parameter named, in the request's language."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/api/v1/slots?country=EC&specialty=dent%00istry&city=1701")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "VALIDATION_FAILED"
+    assert body["fields"] == {
+        "specialty": "This value contains a character that is not allowed."}
+    spanish = Client().get("/api/v1/slots?country=EC&city=17%0001").json()
+    assert spanish["fields"] == {"city": "Este valor contiene un carácter que no se admite."}
+    # the same request without the NUL is answered
+    assert client.get("/api/v1/slots?country=EC&specialty=dentistry").status_code == 200

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ventanilla.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ventanilla.core.middleware.ApiNulRefusalMiddleware",
 ]
 # /api/ (ventanilla.config.wsgi): the same chain without what only pages need.
 API_MIDDLEWARE = [m for m in MIDDLEWARE if m not in (

@@ -17,7 +17,6 @@ from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
 from ventanilla.core.api_json import json_response
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound, ValidationFailed
-from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
 from .. import rules, selectors, services
@@ -128,12 +127,6 @@ def _filters(pack, *, centre: UUID | None, doctor: UUID | None, kind: str | None
             "place": _place(pack, province, city)}
 
 
-def _service_code(specialty: str | None, service: str | None) -> str | None:
-    """The service code asked for, without control characters (PostgreSQL refuses NUL in
-    text: left in, a typo would be a server error instead of no free times)."""
-    return clean_text(specialty or service, max_length=64) or None
-
-
 @slots_router.get("", response=list[SlotOut], auth=None)
 def slots_list(request, country: str, service: str | None = None,
                specialty: str | None = None, centre: UUID | None = None,
@@ -149,8 +142,7 @@ def slots_list(request, country: str, service: str | None = None,
     filters = _filters(pack, centre=centre, doctor=doctor, kind=kind, province=province,
                        city=city)
     start, end = _range(pack.tz, date_from, date_to)
-    rows = selectors.slots_free_rows(country=pack.code, service=_service_code(specialty,
-                                                                              service),
+    rows = selectors.slots_free_rows(country=pack.code, service=specialty or service,
                                      date_from=start, date_to=end,
                                      limit=min(max(limit, 1), MAX_LIMIT), **filters)
     # The busiest read: rows straight to JSON, the shape of ``SlotOut`` (a test validates
@@ -170,8 +162,7 @@ def slot_dates(request, country: str, service: str | None = None,
     filters = _filters(pack, centre=centre, doctor=doctor, kind=kind, province=province,
                        city=city)
     start, end = _range(pack.tz, date_from, date_to)
-    return selectors.slot_dates_free(country=pack.code, service=_service_code(specialty,
-                                                                             service),
+    return selectors.slot_dates_free(country=pack.code, service=specialty or service,
                                      date_from=start, date_to=end, limit=MAX_RANGE_DAYS + 1,
                                      **filters)
 
