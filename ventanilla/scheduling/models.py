@@ -16,6 +16,8 @@ exceeded the booking quotas is held in ``ChannelBlock`` (R-APT-11).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -411,6 +413,11 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.specialty.label} · {self.issued_on}–{self.expires_on} · {self.status}"
+
+    def usable_on(self, day: date) -> bool:
+        """Whether a booking on ``day`` may consume it (R-APT-08): active and in force that
+        day (``referrals.referral_take`` asks the same of the database)."""
+        return self.status == self.Status.ACTIVE and self.issued_on <= day <= self.expires_on
 
     @property
     def subject_ref(self) -> str:

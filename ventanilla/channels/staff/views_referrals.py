@@ -112,8 +112,7 @@ def referral_new(request: HttpRequest, public_id) -> HttpResponse:
         "pack": get_pack(person.country),
         "id_label": _id_label(person.country, person.id_type),
         "referrals": [r for r in referral_rows(person, today=today)
-                      if r.referral.status == Referral.Status.ACTIVE
-                      and r.referral.expires_on >= today],
+                      if r.referral.usable_on(today)],
         "has_specialties": bool(specialties),
         "form": form,
         "page_has_errors": bool(form.errors),

@@ -95,3 +95,18 @@ class TestReferralIssue:
             self.issue(person, specialty, agent, **kwargs)
         assert field in exc.value.fields
         assert not Referral.objects.exists()
+
+
+def test_r_apt_08_a_referral_is_usable_only_active_and_in_force():
+    from datetime import date
+
+    from ventanilla.scheduling.models import Referral
+
+    referral = Referral(status=Referral.Status.ACTIVE, issued_on=date(2030, 1, 10),
+                        expires_on=date(2030, 4, 10))
+    assert referral.usable_on(date(2030, 1, 10)) and referral.usable_on(date(2030, 4, 10))
+    assert not referral.usable_on(date(2030, 1, 9))
+    assert not referral.usable_on(date(2030, 4, 11))
+    for status in (Referral.Status.USED, Referral.Status.VOID):
+        referral.status = status
+        assert not referral.usable_on(date(2030, 2, 1))
