@@ -87,16 +87,22 @@ def _apologise(*, wa_id: str, phone: str, text: str) -> list[WhatsAppMessage] | 
 
 # --- reminders (R-APT-09) ----------------------------------------------------------------
 
-def _reminder_text(booking) -> str:
+def _booking_facts(booking) -> dict[str, str]:
+    """What a message about a booking says of it (in the active language): day and time
+    local to the centre, patient, specialty, centre and address."""
     slot = booking.slot
     day, at = conversation._when(slot.starts_at, slot.centre.country)
+    return {"day": day, "time": at, "name": booking.booked_for.full_name,
+            "specialty": slot.service.label, "centre": slot.centre.name,
+            "address": slot.centre.address}
+
+
+def _reminder_text(booking) -> str:
     return _("Reminder: tomorrow, %(day)s at %(time)s, %(name)s has a %(specialty)s "
              "appointment at %(centre)s, %(address)s. Please arrive 30 minutes early with "
              "the identity document. If you cannot come, write MY APPOINTMENTS and then "
-             "CANCEL and the number, so that someone else can have the time.") % {
-                 "day": day, "time": at, "name": booking.booked_for.full_name,
-                 "specialty": slot.service.label, "centre": slot.centre.name,
-                 "address": slot.centre.address}
+             "CANCEL and the number, so that someone else can have the time.") % (
+                 _booking_facts(booking))
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -137,15 +143,10 @@ def booking_copy_queue(booking) -> str | None:
     conv = _opted_in(booking)
     if conv is None:
         return None
-    slot = booking.slot
     with translation.override(conv.language):
-        day, at = conversation._when(slot.starts_at, slot.centre.country)
         body = _("Your appointment: %(day)s at %(time)s, %(name)s, %(specialty)s at "
                  "%(centre)s, %(address)s. Please arrive 30 minutes early with the identity "
-                 "document. To cancel, write MY APPOINTMENTS.") % {
-                     "day": day, "time": at, "name": booking.booked_for.full_name,
-                     "specialty": slot.service.label, "centre": slot.centre.name,
-                     "address": slot.centre.address}
+                 "document. To cancel, write MY APPOINTMENTS.") % _booking_facts(booking)
     _queue(phone=conv.phone, body=body, conv=conv)
     return conv.phone
 
