@@ -3,10 +3,12 @@ fictitious country pack, and helpers to drive an application through the service
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -78,24 +80,94 @@ class _Inbox:
         return self.messages
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback; settings point Django's SMTP backend at it."""
-    from aiosmtpd.controller import Controller
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a fixed loopback port that can be stopped and
+    started again, as a mail server that goes down and comes back."""
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5}}}
+    def __init__(self, inbox: _Inbox):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.inbox = inbox
+        self._controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:
+            self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+            self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def mailers(self, timeout: float = 5):
+        return {"default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "use_tls": False,
+                        "timeout": timeout}}}
+
+
+@pytest.fixture
+def smtp(settings):
+    """``SmtpServer`` running, with Django's mailer pointed at it (``smtp.stop()`` /
+    ``smtp.start()``; received messages in ``smtp.inbox``)."""
+    server = SmtpServer(_Inbox())
+    server.start()
+    settings.MAILERS = server.mailers()
     try:
-        yield inbox
+        yield server
     finally:
-        controller.stop()
+        server.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp):
+    """A real SMTP server on loopback; settings point Django's SMTP backend at it."""
+    return smtp.inbox
+
+
+# --- a stand-in for the WhatsApp Cloud API ---------------------------------------------------
+
+class _GraphApi(BaseHTTPRequestHandler):
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        self.server.requests.append({"path": self.path, "headers": dict(self.headers),
+                                     "json": json.loads(body)})
+        status = self.server.status
+        answer = (json.dumps({"messaging_product": "whatsapp",
+                              "messages": [{"id": f"wamid.out{len(self.server.requests)}"}]})
+                  if status == 200 else json.dumps({"error": {"message": "Invalid token"}}))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(answer.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def graph_api(settings):
+    """A local stand-in for graph.facebook.com that records what it receives; set
+    ``graph_api.status`` to make it refuse."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GraphApi)
+    server.requests = []
+    server.status = 200
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WHATSAPP_API_URL = (f"http://127.0.0.1:{server.server_address[1]}"
+                                 "/v21.0/{phone_number_id}/messages")
+    settings.WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
+    settings.WHATSAPP_ACCESS_TOKEN = "test-access-token"
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- people ---------------------------------------------------------------------------------

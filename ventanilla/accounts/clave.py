@@ -94,8 +94,9 @@ def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_
     the same answer; the caller limits the attempts per ID number."""
     from ventanilla.countries.base import IdInvalid
     from ventanilla.countries.registry import get_pack
-    from ventanilla.notifications import tasks as notify
     from ventanilla.people.selectors import person_find
+
+    from . import tasks
 
     pack = get_pack(country)
     try:
@@ -117,13 +118,12 @@ def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_
                and bool(person.email))
     if not matches or person is None:
         raise ClaveOnlineRefused()
-    token = one_time.token_issue(purpose=OneTimeSecret.Purpose.CLAVE_LINK,
-                                 subject=str(person.public_id), email=person.email,
-                                 ttl=CLAVE_LINK_TTL)
-    email, language = person.email, person.language
-    transaction.on_commit(lambda: notify.send_clave_link.enqueue(
-        email=email, token=token, language=language))
-    return mask_email(email)
+    with transaction.atomic():
+        token = one_time.token_issue(purpose=OneTimeSecret.Purpose.CLAVE_LINK,
+                                     subject=str(person.public_id), email=person.email,
+                                     ttl=CLAVE_LINK_TTL)
+        tasks.clave_link.queue(to=person.email, language=person.language, token=token)
+    return mask_email(person.email)
 
 
 def clave_link_check(token: str):

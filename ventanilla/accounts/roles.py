@@ -98,6 +98,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "scheduling.view_channelblock",
         "scheduling.change_channelblock",
         "scheduling.view_slotalert",
+        # the outbox: see what was sent, send again what could not be delivered
+        "notifications.view_outboundmessage",
+        "notifications.change_outboundmessage",
     ],
 }
 

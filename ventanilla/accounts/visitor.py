@@ -36,18 +36,17 @@ def _find(country: str, id_type: str, id_number: str):
 def visitor_code_send(*, country: str, id_type: str, id_number: str, date_of_birth) -> None:
     """Send a 6-digit code to the e-mail on file when the ID and date of birth match a
     registered person; otherwise do nothing. The caller shows the same page either way."""
-    from ventanilla.notifications import tasks as notify
+    from . import tasks
 
     person = _find(country, id_type, id_number)
     if (person is None or person.registration_number is None or not person.email
             or person.date_of_birth != date_of_birth):
         return
-    code = one_time.code_issue(purpose=OneTimeSecret.Purpose.VISITOR_CODE,
-                               subject=str(person.public_id), email=person.email,
-                               ttl=timedelta(minutes=settings.EMAIL_CODE_TTL_MINUTES))
-    email, language = person.email, person.language
-    transaction.on_commit(lambda: notify.send_visitor_code.enqueue(
-        email=email, code=code, language=language))
+    with transaction.atomic():
+        code = one_time.code_issue(purpose=OneTimeSecret.Purpose.VISITOR_CODE,
+                                   subject=str(person.public_id), email=person.email,
+                                   ttl=timedelta(minutes=settings.EMAIL_CODE_TTL_MINUTES))
+        tasks.visitor_code.queue(to=person.email, language=person.language, code=code)
 
 
 def visitor_code_check(*, country: str, id_type: str, id_number: str, code: str):

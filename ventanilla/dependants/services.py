@@ -24,7 +24,7 @@ from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
 from ventanilla.people import services as people
 
-from . import rules, selectors
+from . import rules, selectors, tasks
 from .errors import (
     AlreadyCovered,
     DecisionNotAllowed,
@@ -356,13 +356,6 @@ def dependant_request_decide(*, request: DependantRequest, approve: bool, reason
             _approve(locked, reason, actor)
         else:
             _reject(locked, reason, actor)
-        request_id = str(locked.public_id)
-        transaction.on_commit(lambda: _notify_decision(request_id))
+        # R-REG-06: the affiliate hears of the decision by e-mail, in their language.
+        tasks.dependant_decision_queue(locked)
     return locked
-
-
-def _notify_decision(request_id: str) -> None:
-    """R-REG-06: the affiliate hears of the decision by e-mail, in their language."""
-    from ventanilla.notifications import tasks as notify
-
-    notify.send_dependant_decision.enqueue(request_id=request_id)

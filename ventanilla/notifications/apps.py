@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "ventanilla.notifications"
     label = "notifications"
+
+    def ready(self) -> None:
+        # Each app declares its messages in its tasks.py (notifications.messages): load them
+        # all, so the worker can build any message in the outbox.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")

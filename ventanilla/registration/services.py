@@ -24,11 +24,10 @@ from ventanilla.core.counters import counter_next
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
-from ventanilla.notifications import tasks as notify
 from ventanilla.people import selectors as people_selectors
 from ventanilla.people import services as people
 
-from . import rules
+from . import rules, tasks
 from .errors import (
     AlreadyRegistered,
     DecisionNotAllowed,
@@ -90,9 +89,8 @@ def application_send_email_code(*, application: Application) -> None:
     code = one_time.code_issue(
         purpose=OneTimeSecret.Purpose.EMAIL_CODE, subject=str(application.public_id),
         email=application.email, ttl=timedelta(minutes=settings.EMAIL_CODE_TTL_MINUTES))
-    transaction.on_commit(lambda: notify.send_email_code.enqueue(
-        email=application.email, code=code, language=application.language,
-        reference=application.case.reference))
+    tasks.email_code.queue(to=application.email, language=application.language, code=code,
+                           reference=application.case.reference)
 
 
 def application_confirm_email(*, application: Application, code: str) -> Application:
@@ -111,9 +109,8 @@ def application_send_resume_link(*, application: Application) -> None:
     token = one_time.token_issue(
         purpose=OneTimeSecret.Purpose.RESUME_LINK, subject=str(application.public_id),
         email=application.email, ttl=timedelta(hours=settings.RESUME_LINK_TTL_HOURS))
-    transaction.on_commit(lambda: notify.send_resume_link.enqueue(
-        email=application.email, token=token, language=application.language,
-        reference=application.case.reference))
+    tasks.resume_link.queue(to=application.email, language=application.language, token=token,
+                            reference=application.case.reference)
 
 
 def application_send_resume_links(*, email: str, reference: str = "") -> int:
@@ -375,8 +372,7 @@ def application_submit(*, application: Application, declaration: bool, actor=Non
         cases.case_set_status(case=app.case, status=CaseStatus.SUBMITTED, code="submitted",
                               actor=actor, channel=app.channel, due_on=app.due_on)
         application_audit(actor, "application.submit", app)
-        transaction.on_commit(lambda: notify.send_application_event.enqueue(
-            application_id=str(app.public_id), event="submitted"))
+        tasks.application_event_queue(app, "submitted")
     return app
 
 
@@ -451,8 +447,7 @@ def application_request_changes(*, application: Application, actor) -> Applicati
                               channel=Channel.BACK_OFFICE)
         application_audit(actor, "application.request_changes", app)
         application_send_resume_link(application=app)
-        transaction.on_commit(lambda: notify.send_application_event.enqueue(
-            application_id=str(app.public_id), event="changes_requested"))
+        tasks.application_event_queue(app, "changes_requested")
     return app
 
 
@@ -501,8 +496,7 @@ def application_approve(*, application: Application, actor) -> Application:
                               params={"registration_number": number})
         application_audit(actor, "application.approve", app, registration_number=number,
                affiliation_number=affiliation.number)
-        transaction.on_commit(lambda: notify.send_application_event.enqueue(
-            application_id=str(app.public_id), event="approved"))
+        tasks.application_event_queue(app, "approved")
     return app
 
 
@@ -527,6 +521,5 @@ def application_reject(*, application: Application, reason: str, actor) -> Appli
                               actor=actor, channel=Channel.BACK_OFFICE,
                               params={"reason": app.decision_reason})
         application_audit(actor, "application.reject", app)
-        transaction.on_commit(lambda: notify.send_application_event.enqueue(
-            application_id=str(app.public_id), event="rejected"))
+        tasks.application_event_queue(app, "rejected")
     return app

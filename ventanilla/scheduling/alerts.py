@@ -143,8 +143,9 @@ def slot_alerts_send(*, now: datetime | None = None, service_id: UUID | str | No
     """E-mail every open, unexpired alert whose service has a free time in its place now,
     once, and mark it notified; returns how many were sent. ``service_id`` (a service's public id)
     and ``place_code`` (a centre's place code) narrow the run to the alerts one freed place
-    can satisfy. Each alert is claimed by a conditional UPDATE before its e-mail goes, so
-    two runs never send it twice; an e-mail that fails is released for the next run."""
+    can satisfy. Each alert is claimed by a conditional UPDATE in the transaction that
+    queues its e-mail in the outbox, so two runs never send it twice and a mail server
+    that is down only delays it."""
     now = now or timezone.now()
     alerts = SlotAlert.objects.filter(_watched(now))
     if service_id:
@@ -168,14 +169,33 @@ def slot_alerts_send(*, now: datetime | None = None, service_id: UUID | str | No
 
 
 def _send_one(alert: SlotAlert, first: Slot, *, now: datetime) -> int:
-    from ventanilla.notifications.email import email_send
+    from . import tasks
 
     to = slot_alert_recipient(alert)
     if to is None:  # the address was removed since: kept open until there is one again
         return 0
-    if not SlotAlert.objects.filter(_watched(now), pk=alert.pk).update(notified_at=now,
-                                                                       updated_at=now):
-        return 0  # another run sent it (or it has just expired)
+    with transaction.atomic():
+        if not SlotAlert.objects.filter(_watched(now), pk=alert.pk).update(notified_at=now,
+                                                                           updated_at=now):
+            return 0  # another run sent it (or it has just expired)
+        # Marked notified and queued in one transaction: the outbox delivers it, retrying
+        # while the mail server is down; one alert, one message (the key).
+        tasks.slot_alert.queue(to=to.email, language=to.language,
+                               key=f"slot_alert:{alert.public_id}",
+                               alert_id=str(alert.public_id), slot_id=str(first.public_id))
+    return 1
+
+
+def slot_alert_email(*, alert_id: str, slot_id: str):
+    """The e-mail of an alert (``tasks.slot_alert``): the first free time found and a link
+    into the booking flow at that specialty and city, in the active language."""
+    from ventanilla.notifications.messages import email_render
+
+    alert = (SlotAlert.objects.select_related("service", "person", "booked_for")
+             .filter(public_id=alert_id).first())
+    first = Slot.objects.select_related("centre").filter(public_id=slot_id).first()
+    if alert is None or first is None:
+        return None
     pack = get_pack(alert.service.country)
     geography = pack.geography
     query = urlencode({"booked_for": str(alert.booked_for.public_id),
@@ -183,17 +203,11 @@ def _send_one(alert: SlotAlert, first: Slot, *, now: datetime) -> int:
                        "province": geography.top_level_of(alert.place_code),
                        "city": alert.place_code})
     place = geography.get(alert.place_code)
-    try:
-        email_send(to=to.email, template="slot_alert", language=to.language, context={
-            "alert": alert, "service": alert.service, "patient": alert.booked_for,
-            "city": place.name if place else alert.place_code, "first": first,
-            "starts": timezone.localtime(first.starts_at, pack.tz),
-            "path": f"{reverse('portal:appointment_date')}?{query}"})
-    except OSError:  # SMTP down or refused: try again on the next run
-        logger.exception("slot alert %s: e-mail not sent", alert.public_id)
-        SlotAlert.objects.filter(pk=alert.pk, notified_at=now).update(notified_at=None)
-        return 0
-    return 1
+    return email_render(
+        "scheduling/email/slot_alert.txt", alert=alert, service=alert.service,
+        patient=alert.booked_for, city=place.name if place else alert.place_code, first=first,
+        starts=timezone.localtime(first.starts_at, pack.tz),
+        path=f"{reverse('portal:appointment_date')}?{query}")
 
 
 def _enqueue_if_anyone_waits(*, service_pk: int | None = None, service_public_id: str = "",

@@ -2,14 +2,14 @@
 
 A received message is recorded under its Cloud API id (unique) in the same transaction
 that advances the conversation, so a delivery retried by Meta, even at the same moment, is
-processed once. Replies are stored and sent by a background task after the commit.
+processed once. Replies are stored and queued in the outbox (``notifications``) in that
+transaction, and sent by the worker after the commit.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -28,13 +28,17 @@ PHONE_MIN, PHONE_MAX = 8, 15  # E.164 without "+"
 
 
 def _queue(*, phone: str, body: str, conv: WhatsAppConversation | None) -> WhatsAppMessage:
-    from .tasks import send_whatsapp_message
+    """Record a reply in the conversation and queue it in the outbox, in one transaction
+    (the outbox retries it while the API is unreachable and tells ``tasks.text`` the
+    outcome)."""
+    from . import tasks
 
-    message = WhatsAppMessage.objects.create(
-        direction=WhatsAppMessage.Direction.OUT, phone=phone, body=body[:BODY_MAX],
-        status=WhatsAppMessage.Status.QUEUED, conversation=conv)
-    transaction.on_commit(partial(send_whatsapp_message.enqueue,
-                                  message_id=str(message.public_id)))
+    with transaction.atomic():
+        message = WhatsAppMessage.objects.create(
+            direction=WhatsAppMessage.Direction.OUT, phone=phone, body=body[:BODY_MAX],
+            status=WhatsAppMessage.Status.QUEUED, conversation=conv)
+        tasks.text.queue(to=phone, language=conv.language if conv else "es",
+                         message_id=str(message.public_id))
     return message
 
 

@@ -1,36 +1,42 @@
-"""Background jobs of the WhatsApp channel (django.tasks, run by `ventanilla worker`)."""
+"""Background jobs of the WhatsApp channel (django.tasks, run by `ventanilla worker`) and its
+outgoing message, sent through the outbox of ``notifications`` like every other message."""
 
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from ventanilla.notifications.messages import whatsapp_message
 
 from .models import WhatsAppMessage
 
 
-@task()
-def send_whatsapp_message(*, message_id: str) -> str:
-    """Send one queued reply; a message already sent (or failed) is left alone."""
-    from .sender import NotConfigured, SendFailed, message_send
+def _sent(params: dict, provider_id: str) -> None:
+    """The outbox delivered it: the conversation's record says so, with the API's id."""
+    updates: dict = {"status": WhatsAppMessage.Status.SENT, "error": "",
+                     "updated_at": timezone.now()}
+    if provider_id and not WhatsAppMessage.objects.filter(wa_id=provider_id).exists():
+        updates["wa_id"] = provider_id
+    WhatsAppMessage.objects.filter(public_id=params["message_id"]).update(**updates)
 
-    message = WhatsAppMessage.objects.filter(
-        public_id=message_id, direction=WhatsAppMessage.Direction.OUT,
-        status=WhatsAppMessage.Status.QUEUED).first()
-    if message is None:
-        return "skipped"
-    try:
-        provider_id = message_send(to=message.phone, body=message.body)
-    except NotConfigured:
-        message.status = WhatsAppMessage.Status.NOT_SENT
-    except SendFailed as exc:
-        message.status = WhatsAppMessage.Status.FAILED
-        message.error = str(exc)[:300]
-    else:
-        message.status = WhatsAppMessage.Status.SENT
-        if provider_id and not WhatsAppMessage.objects.filter(wa_id=provider_id).exists():
-            message.wa_id = provider_id
-    message.save(update_fields=["status", "error", "wa_id", "updated_at"])
-    return str(message.status)
+
+def _given_up(params: dict, status: str, error: str) -> None:
+    """Not delivered (the outbox gave up), or not sent (no access token: the demo)."""
+    from ventanilla.notifications.models import OutboundMessage
+
+    WhatsAppMessage.objects.filter(public_id=params["message_id"]).update(
+        status=(WhatsAppMessage.Status.NOT_SENT if status == OutboundMessage.Status.SKIPPED
+                else WhatsAppMessage.Status.FAILED),
+        error=error[:300], updated_at=timezone.now())
+
+
+@whatsapp_message("whatsapp.text", on_sent=_sent, on_given_up=_given_up)
+def text(*, message_id: str) -> str | None:
+    """The text of one reply, reminder or copy (``services._queue`` stored it)."""
+    message = WhatsAppMessage.objects.filter(public_id=message_id,
+                                             direction=WhatsAppMessage.Direction.OUT).first()
+    return message.body if message is not None else None
 
 
 @task()

@@ -23,12 +23,12 @@ from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.ratelimit import ensure_not_rate_limited
 from ventanilla.countries.registry import get_pack
-from ventanilla.notifications.copies import booking_copy_send
 from ventanilla.people.services import person_contact_update
 from ventanilla.scheduling import alerts as scheduling_alerts
 from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
+from ventanilla.scheduling.copies import booking_copy_send
 from ventanilla.scheduling.defaults import medical_services_ensure
 from ventanilla.scheduling.errors import SlotTaken
 from ventanilla.scheduling.models import Centre, Service
@@ -459,7 +459,7 @@ def appointment_cancel(request, person, public_id):
 @affiliate_required
 @require_http_methods(["POST"])
 def appointment_copy(request, person, public_id):
-    """A copy of the appointment by e-mail or WhatsApp (``notifications.copies``); a few an
+    """A copy of the appointment by e-mail or WhatsApp (``scheduling.copies``); a few an
     hour per address, so the button cannot be used to flood an inbox."""
     booking = _own(person, public_id)
     try:

@@ -185,6 +185,21 @@ RATELIMIT_USE_CACHE = "default"
 CASE_LOOKUP_RATE = os.environ.get("CASE_LOOKUP_RATE", "10/m")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task found running for longer than this is taken for one whose worker died (killed, the
+# machine lost): the worker runs it again. Every task of the project is idempotent.
+TASK_STALE_SECONDS = int(os.environ.get("TASK_STALE_SECONDS", "900"))
+
+# The outbox (notifications): every e-mail and WhatsApp message is retried with backoff
+# (first after NOTIFICATION_RETRY_FIRST_SECONDS, doubling up to ..._MAX_SECONDS) for
+# NOTIFICATION_RETRY_HOURS, then marked undeliverable (admin: "Outgoing messages", with a
+# resend action). A worker that claims a message has NOTIFICATION_LEASE_SECONDS to send it
+# before another may try (it must exceed the SMTP and WhatsApp timeouts, 10 s).
+NOTIFICATION_RETRY_HOURS = int(os.environ.get("NOTIFICATION_RETRY_HOURS", "24"))
+NOTIFICATION_RETRY_FIRST_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_FIRST_SECONDS", "30"))
+NOTIFICATION_RETRY_MAX_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_MAX_SECONDS", "3600"))
+NOTIFICATION_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_LEASE_SECONDS", "120"))
+# Send right after the commit in the process that queued it (tests); else the worker does.
+NOTIFICATION_DELIVER_INLINE = False
 
 # Real e-mail goes through SMTP (Django 6.1 mailers).
 MAILERS = {

@@ -28,6 +28,9 @@ PASSWORD_HASHERS = [
 ]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Messages go out right after the commit, in the test's process (the worker's loop is
+# tested on its own, and end to end in tests/chaos/).
+NOTIFICATION_DELIVER_INLINE = True
 DEMO_MAILBOX = True
 WHATSAPP_VERIFY_TOKEN = "test-verify-token"
 WHATSAPP_APP_SECRET = "test-app-secret"

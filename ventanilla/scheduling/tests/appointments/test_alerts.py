@@ -99,7 +99,8 @@ def test_slot_alert_cancel_only_by_whoever_asked(ana, stranger, general_ec):
 
 def test_slot_alerts_send_one_real_email_per_alert_once(ana, child, stranger, general_ec,
                                                         clinic_ec, clinic_gye, make_med_slot,
-                                                        smtp_server):
+                                                        smtp_server,
+                                                        django_capture_on_commit_callbacks):
     from ventanilla.scheduling.alerts import slot_alert_create, slot_alerts_send
     from ventanilla.scheduling.models import SlotAlert
 
@@ -115,8 +116,10 @@ def test_slot_alerts_send_one_real_email_per_alert_once(ana, child, stranger, ge
                                   place="0901", now=NOW)
     assert slot_alerts_send(now=NOW) == 0  # no free time yet
     make_med_slot(clinic_ec, general_ec, MONDAY_0800_QUITO)
-    assert slot_alerts_send(now=NOW) == 3
-    assert slot_alerts_send(now=NOW) == 0  # never twice
+    with django_capture_on_commit_callbacks(execute=True):
+        assert slot_alerts_send(now=NOW) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert slot_alerts_send(now=NOW) == 0  # never twice
     messages = smtp_server.wait_for(3)
     assert len(messages) == 3
     assert sorted(m["To"] for m in messages) == ["ana@example.com", "ana@example.com",
@@ -132,7 +135,8 @@ def test_slot_alerts_send_one_real_email_per_alert_once(ana, child, stranger, ge
     assert SlotAlert.objects.get(pk=guayaquil.pk).is_open
     # Guayaquil opens later: that one goes, alone
     make_med_slot(clinic_gye, general_ec, MONDAY_0800_QUITO)
-    assert slot_alerts_send(now=NOW) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert slot_alerts_send(now=NOW) == 1
     assert len(smtp_server.wait_for(4)) == 4
 
 
@@ -158,19 +162,36 @@ def test_slot_alerts_send_skips_stopped_alerts_and_full_or_past_slots(ana, gener
     assert smtp_server.wait_for(1, timeout=0.3) == []
 
 
-def test_slot_alert_email_failure_keeps_it_open_for_the_next_run(ana, general_ec, clinic_ec,
-                                                                 make_med_slot, settings):
+def test_slot_alert_email_waits_out_a_mail_server_outage_and_arrives_once(
+        ana, general_ec, clinic_ec, make_med_slot, smtp_server, settings,
+        django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from ventanilla.notifications.models import OutboundMessage
+    from ventanilla.notifications.outbox import deliveries_send_due
     from ventanilla.scheduling.alerts import slot_alert_create, slot_alerts_send
 
+    working = settings.MAILERS
     settings.MAILERS = {"default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {"host": "127.0.0.1", "port": 9, "use_tls": False, "timeout": 1}}}
     alert = slot_alert_create(person=ana, booked_for=ana, service=general_ec, place=QUITO,
                               now=NOW)
     make_med_slot(clinic_ec, general_ec, MONDAY_0800_QUITO)
-    assert slot_alerts_send(now=NOW) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert slot_alerts_send(now=NOW) == 1
     alert.refresh_from_db()
-    assert alert.is_open
+    assert not alert.is_open  # told once: the outbox keeps the e-mail until it goes
+    [message] = OutboundMessage.objects.filter(kind="scheduling.slot_alert")
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert smtp_server.wait_for(1, timeout=0.3) == []
+    settings.MAILERS = working  # the server is back
+    later = timezone.now() + timedelta(minutes=2)
+    assert deliveries_send_due(now=later) == 1
+    assert deliveries_send_due(now=later + timedelta(hours=1)) == 0
+    assert len(smtp_server.wait_for(2, timeout=0.5)) == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.params == {}
 
 
 @pytest.mark.parametrize("by", ["task", "daily command"])
@@ -238,7 +259,8 @@ def test_slot_alert_is_read_only_in_the_admin(administrator, client, ana, genera
 
 
 def test_slot_alert_is_watched_slot_alert_days_then_can_be_asked_again(
-        ana, general_ec, clinic_ec, make_med_slot, smtp_server, settings):
+        ana, general_ec, clinic_ec, make_med_slot, smtp_server, settings,
+        django_capture_on_commit_callbacks):
     """An alert is watched ``SLOT_ALERT_DAYS`` days: after that no e-mail goes, the person no
     longer sees it, and asking again starts a new one (the old one is closed when it ran
     out)."""
@@ -268,5 +290,6 @@ def test_slot_alert_is_watched_slot_alert_days_then_can_be_asked_again(
     old.refresh_from_db()
     assert old.cancelled_at == old.expires_at and old.notified_at is None
     assert SlotAlert.objects.filter(cancelled_at__isnull=True).count() == 1
-    assert slot_alerts_send(now=NOW) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert slot_alerts_send(now=NOW) == 1
     assert len(smtp_server.wait_for(1)) == 1

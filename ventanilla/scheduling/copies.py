@@ -3,15 +3,15 @@ WhatsApp copies of the confirmation). One place for the web and any other channe
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import mask_email, mask_phone
 
-from .email import booking_recipient
+from . import tasks
+from .errors import BookingNotActive
+from .models import BookingStatus
 
 EMAIL, WHATSAPP = "email", "whatsapp"
 MEDIA = (EMAIL, WHATSAPP)
@@ -22,22 +22,17 @@ def booking_copy_send(*, booking, medium: str) -> str:
     else to whoever booked it) or WhatsApp (to their registered mobile that opted in).
     Returns where it goes, masked, for the page to say. Raises ``ValidationFailed`` naming
     what is missing."""
-    from ventanilla.scheduling.errors import BookingNotActive
-    from ventanilla.scheduling.models import BookingStatus
-
     if medium not in MEDIA:
         raise ValidationFailed(_("Choose e-mail or WhatsApp."), field="medium")
     if booking.status != BookingStatus.BOOKED:
         raise BookingNotActive(field="booking")
     if medium == EMAIL:
-        from .tasks import send_booking_copy
-
-        to = booking_recipient(booking)
+        to = tasks.booking_recipient(booking)
         if to is None:
             raise ValidationFailed(_("There is no e-mail address on file. Add one in your "
                                      "contact details, then ask again."), field="medium")
-        transaction.on_commit(partial(send_booking_copy.enqueue,
-                                      booking_id=str(booking.public_id)))
+        tasks.booking_copy.queue(to=to.email, language=to.language,
+                                 booking_id=str(booking.public_id))
         return mask_email(to.email)
     from ventanilla.whatsapp.services import booking_copy_queue
 

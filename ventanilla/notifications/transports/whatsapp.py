@@ -1,5 +1,6 @@
-"""Sends text messages through the WhatsApp Business Cloud API (or any server speaking its
-JSON, e.g. a local one in tests): ``POST settings.WHATSAPP_API_URL`` with a Bearer token.
+"""WhatsApp transport: text messages through the WhatsApp Business Cloud API (or any server
+speaking its JSON, e.g. a local one in tests): ``POST settings.WHATSAPP_API_URL`` with a
+Bearer token.
 
 urllib from the standard library: the project has no HTTP client dependency.
 """
@@ -13,16 +14,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from . import NotConfigured, PermanentFailure, TransientFailure
+
 DEFAULT_API_URL = "https://graph.facebook.com/v21.0/{phone_number_id}/messages"
 TIMEOUT_SECONDS = 10
 
 
-class SendFailed(Exception):
-    """The API refused the message or could not be reached."""
+class SendFailed(TransientFailure):
+    """The API could not be reached or failed; trying again later may work."""
 
 
-class NotConfigured(SendFailed):
-    """No access token: the demo keeps the message unsent (the simulator shows it)."""
+class RecipientRefused(PermanentFailure):
+    """The API refused the message itself (HTTP 400: not a WhatsApp number, a bad payload):
+    sending it again gives the same answer."""
 
 
 def api_url() -> str:
@@ -36,7 +40,8 @@ def text_payload(*, to: str, body: str) -> dict:
 
 def message_send(*, to: str, body: str, timeout: float = TIMEOUT_SECONDS) -> str:
     """Send ``body`` to the number ``to`` (digits with country code). Returns the id the API
-    gave the message ("" when it gave none); raises ``SendFailed``."""
+    gave the message ("" when it gave none); raises ``NotConfigured`` without an access
+    token, ``RecipientRefused`` or ``SendFailed``."""
     token = getattr(settings, "WHATSAPP_ACCESS_TOKEN", "")
     if not token:
         raise NotConfigured("WHATSAPP_ACCESS_TOKEN is not set")
@@ -52,7 +57,8 @@ def message_send(*, to: str, body: str, timeout: float = TIMEOUT_SECONDS) -> str
             raw = response.read(65536)
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", "replace")
-        raise SendFailed(f"HTTP {exc.code}: {detail}") from exc
+        failure = RecipientRefused if exc.code == 400 else SendFailed
+        raise failure(f"HTTP {exc.code}: {detail}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise SendFailed(str(exc)) from exc
     try:

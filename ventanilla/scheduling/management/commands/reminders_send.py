@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ventanilla.notifications.reminders import email_reminders_send
+from ventanilla.scheduling.reminders import email_reminders_send
 
 
 class Command(BaseCommand):
