@@ -65,7 +65,7 @@ def _cases():
 
 @pytest.mark.parametrize(("method", "url", "query"), list(_cases()))
 def test_nul_in_any_parameter_is_a_4xx_not_a_500(method, url, query, settings):
-    settings.CASE_LOOKUP_RATE = "100000/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cases.lookup": "100000/m"}
     url += "?" + urlencode(query) if query else ""
     client = Client(raise_request_exception=False)
     body = ""

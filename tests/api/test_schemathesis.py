@@ -19,7 +19,7 @@ def _db(db, settings):
     from django.core import signals
     from django.db import close_old_connections
 
-    settings.CASE_LOOKUP_RATE = "100000/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cases.lookup": "100000/m"}
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield

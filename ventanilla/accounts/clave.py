@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import mask_email
 
 from . import one_time
@@ -68,9 +69,37 @@ def clave_set(*, person, code: str, password: str):
     return user
 
 
+def clave_set_with_code(*, country: str, id_type: str, id_number: str, code: str,
+                        password: str):
+    """R-AFF-04 for a person who gives their ID: the counter's code becomes their clave. An
+    unknown ID answers like a wrong code; attempts are limited per client address on every
+    channel (``accounts.clave_code``)."""
+    from ventanilla.people.selectors import person_find
+
+    limit("accounts.clave_code")
+    person = person_find(country=country, id_type=id_type, id_number=id_number)
+    if person is None:  # the same answer as a wrong code
+        raise one_time.CodeInvalid(_("The code is not right. Check it and try again"),
+                                   field="code")
+    return clave_set(person=person, code=code, password=password)
+
+
 # --- the clave created online (R-AFF-09) ----------------------------------------------------
 
 CLAVE_LINK_TTL = timedelta(hours=1)
+
+
+def limit_per_id(group: str, id_number: str) -> None:
+    """At most a few tries an hour per ID number, whatever the address (R-AFF-09)."""
+    from ventanilla.core.errors import RateLimited
+
+    digits = "".join(ch for ch in id_number or "" if ch.isalnum()).upper()
+    try:
+        limit(group, key=digits)
+    except RateLimited as exc:
+        raise RateLimited(_("Too many attempts with this ID number. Try again in an hour, "
+                            "or ask for your clave at a service centre."), field="id_number",
+                          retry_after=exc.retry_after) from exc
 
 
 class ClaveOnlineRefused(ValidationFailed):
@@ -91,13 +120,16 @@ def clave_online_request(*, country: str, id_type: str, id_number: str, date_of_
     """R-AFF-09: a national ID holder proves who they are (date of birth and two questions
     only they can answer: their province and the end of their mobile number); a link to set
     the clave goes to the e-mail on file. Returns the masked address. Every mismatch gives
-    the same answer; the caller limits the attempts per ID number."""
+    the same answer. Attempts are limited per client address and per ID number
+    (``accounts.clave_online``, ``accounts.clave_online.id``)."""
     from ventanilla.countries.base import IdInvalid
     from ventanilla.countries.registry import get_pack
     from ventanilla.people.selectors import person_find
 
     from . import tasks
 
+    limit("accounts.clave_online")
+    limit_per_id("accounts.clave_online.id", id_number)
     pack = get_pack(country)
     try:
         id_kind = pack.id_type(id_type)

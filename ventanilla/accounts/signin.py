@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.errors import DomainError, RateLimited
+from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import clean_text
 from ventanilla.countries.base import IdInvalid
 from ventanilla.countries.registry import UnknownCountry, get_pack
@@ -49,6 +50,7 @@ def affiliate_authenticate(request, *, country: str, id_type: str, id_number: st
     ``AccountBlocked``. The same error for an unknown ID and a wrong clave."""
     # Control characters never belong to a username; PostgreSQL refuses NUL in text, so
     # left in they would turn a wrong sign-in into a server error (the lock-out lookup).
+    limit("accounts.signin")  # per client address, whatever the ID (every channel)
     country, id_type, id_number = (clean_text(v, max_length=64)
                                    for v in (country, id_type, id_number))
     try:

@@ -35,8 +35,15 @@ def _find(country: str, id_type: str, id_number: str):
 
 def visitor_code_send(*, country: str, id_type: str, id_number: str, date_of_birth) -> None:
     """Send a 6-digit code to the e-mail on file when the ID and date of birth match a
-    registered person; otherwise do nothing. The caller shows the same page either way."""
+    registered person; otherwise do nothing. The caller shows the same page either way.
+    Limited per client address and per ID number on every channel."""
+    from ventanilla.core.ratelimit import limit
+
     from . import tasks
+    from .clave import limit_per_id
+
+    limit("accounts.visitor_code")
+    limit_per_id("accounts.clave_online.id", id_number)
 
     person = _find(country, id_type, id_number)
     if (person is None or person.registration_number is None or not person.email

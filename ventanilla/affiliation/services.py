@@ -93,3 +93,14 @@ def affiliation_end(*, affiliation: Affiliation, ends_on: date, reason: str, act
                  subject_ref=affiliation.person.subject_ref,
                  details={"ends_on": str(ends_on), "reason": affiliation.end_reason})
     return affiliation
+
+
+def plan_status_public(*, country: str, id_type: str, id_number: str, on: date):
+    """R-AFF-08 for anyone: ``selectors.plan_status_lookup`` behind the limit of lookups per
+    client address that every channel shares (``affiliation.plan_status``)."""
+    from ventanilla.core.ratelimit import limit
+
+    from .selectors import plan_status_lookup
+
+    limit("affiliation.plan_status")
+    return plan_status_lookup(country=country, id_type=id_type, id_number=id_number, on=on)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound, ValidationFailed
+from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import clean_text
 from ventanilla.countries.base import IdInvalid
 from ventanilla.countries.registry import UnknownCountry, get_pack
@@ -83,8 +84,10 @@ def case_lookup(*, reference: str, id_number: str) -> Case:
     """The public status lookup (R-REG-06).
 
     A wrong pair and an unknown reference raise the same error, after the same work, so
-    the answer tells nothing about which references exist.
+    the answer tells nothing about which references exist; every channel shares one limit
+    of attempts per client address (``cases.lookup``).
     """
+    limit("cases.lookup")
     ref = rules.reference_normalise(reference)
     case = None
     if rules.reference_is_well_formed(ref):

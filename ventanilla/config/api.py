@@ -64,7 +64,10 @@ def _error(request, status: int, code: str, message: str, fields: dict | None = 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

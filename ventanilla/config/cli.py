@@ -1,15 +1,19 @@
 """The `ventanilla` command.
 
-    ventanilla serve            migrate, load demo data, run the web server and the task worker
-    ventanilla worker           run the background task worker (django-tasks-db)
+    ventanilla serve            set up (migrations, demo data, static files) and run
+    ventanilla run              the web server (granian) and the task worker, supervised
+    ventanilla worker           the task worker alone: the outbox and queued tasks
     ventanilla migrate | createstaff | loaddemo | check | ...   any management command
+
+``serve`` runs the same production-grade server as production (granian with bounded
+threads, workers respawned, DEBUG off, compressed static files) on the embedded default
+database (SQLite), so what a newcomer tries is what is deployed (docs/deploy.md).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import signal
-import subprocess
 import sys
 
 
@@ -17,13 +21,21 @@ def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ventanilla.config.settings.local")
 
 
-def serve(argv: list[str]) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="ventanilla serve")
-    parser.add_argument("--addr", default=os.environ.get("VENTANILLA_ADDR", "127.0.0.1:8000"))
-    parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--addr", default=os.environ.get("VENTANILLA_ADDR", "127.0.0.1:8000"),
+                        help="host:port to listen on (default 127.0.0.1:8000)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="web worker processes (default VENTANILLA_WEB_WORKERS, else the "
+                             "number of cores up to 4)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per web worker (default VENTANILLA_WEB_THREADS or 8)")
     parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="ventanilla serve")
+    _run_arguments(parser)
+    parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
     args = parser.parse_args(argv)
 
     import django
@@ -36,19 +48,22 @@ def serve(argv: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=1)
     if not args.no_demo:
         call_command("loaddemo")
-    # keep bookable slots 28 days ahead (in production: run `slots_generate` daily)
+    # keep bookable slots SLOTS_AHEAD_DAYS ahead (in production: run `slots_generate` daily)
     call_command("slots_generate", verbosity=0)
-    worker = None
-    if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "ventanilla.config.cli", "worker"])
+    if not settings.DEBUG:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
+
+    connections.close_all()  # the children open their own
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .supervisor import run
+
     print(f"Ventanilla: http://{args.addr}/  (staff: http://{args.addr}/staff/)", flush=True)
-    try:
-        call_command("runserver", args.addr, use_reloader=False)
-    finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=10)
-    return 0
+    return run(addr=args.addr, workers=args.workers, threads=args.threads,
+               with_worker=not args.no_worker)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[1] if len(argv) > 1 else "help"
     if command == "serve":
         return serve(argv[2:])
-    if command == "worker":
-        argv = [argv[0], "db_worker", *argv[2:]]
+    if command == "run":
+        parser = argparse.ArgumentParser(prog="ventanilla run")
+        _run_arguments(parser)
+        return _run(parser.parse_args(argv[2:]))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -25,14 +25,22 @@ class DomainError(Exception):
         field: str | None = None,
         fields: Mapping[str, str | Promise] | None = None,
         code: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         self.message = message if message is not None else self.default_message
+        # Seconds until trying again may succeed (a rate limit, a lock): Retry-After.
+        self.retry_after = retry_after
         if code:
             self.code = code
         self.fields: dict[str, str | Promise] = dict(fields or {})
         if field:
             self.fields.setdefault(field, self.message)
         super().__init__(str(self.message))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers an answer carrying this error sends."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
     def as_dict(self) -> dict:
         return {

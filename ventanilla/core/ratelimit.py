@@ -1,21 +1,35 @@
-"""Rate limiting shared by web views and API handlers (django-ratelimit's counter)."""
+"""Rate limits: one policy for every channel, counted in the shared cache.
+
+The services that send something or reveal something (start an application, send an e-mail
+code, look up a case…) call ``limit(group)`` before they act, so the web, the API and any
+other channel share one limit per group and client; views and handlers never count
+attempts themselves. The rates are ``settings.RATE_LIMITS`` (overridable per deployment,
+``RATE_LIMITS="cases.lookup=20/m,..."``). The counters live in the ``default`` cache, which
+production requires to be shared by every process (Redis; ``check --deploy`` refuses a
+process-local cache), and are django-ratelimit's fixed windows.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
+from . import request_context
 from .errors import RateLimited
-from .middleware import client_ip
 
 
-def _ip_key(group, request) -> str:
-    # Requests with no peer address (a unix socket, a test client) share one bucket.
-    return client_ip(request) or "no-address"
+def client_key() -> str:
+    """The client's address of the current request (requests with no peer address, a unix
+    socket or a test client, share one bucket)."""
+    return request_context.current().ip_address or "no-address"
 
 
-def ensure_not_rate_limited(request, *, group: str, rate: str | None = None) -> None:
-    """Count this request against ``group`` and raise ``RateLimited`` past the rate."""
-    if is_ratelimited(request, group=group, key=_ip_key, rate=rate or settings.CASE_LOOKUP_RATE,
-                      method=is_ratelimited.ALL, increment=True):
-        raise RateLimited()
+def limit(group: str, *, key: str | None = None, rate: str | None = None) -> None:
+    """Count one attempt of ``group`` for ``key`` (by default the client's address) and
+    raise ``RateLimited`` (with the seconds until the window ends) past the group's rate."""
+    rate = rate or settings.RATE_LIMITS[group]
+    value = f"{key}" if key is not None else client_key()
+    usage = get_usage(None, group=group, key=lambda _group, _request: value, rate=rate,
+                      increment=True)
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(retry_after=max(1, int(usage["time_left"])))

@@ -22,6 +22,7 @@ from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.core.counters import counter_next
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
@@ -62,7 +63,8 @@ def _today(country: str) -> date:
 
 def application_start(*, country: str, channel: Channel, email: str = "", language: str = "es",
                       actor=None) -> Application:
-    """Open a case and a draft application. Online, an e-mail code is sent at once."""
+    """Open a case and a draft application. Online, an e-mail code is sent at once, and
+    applications started are limited per client address on every channel."""
     get_pack(country)  # refuses an unknown country
     if channel == Channel.IN_PERSON and not (
             actor and actor.has_perm("registration.register_in_person")
@@ -71,6 +73,8 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
     email = clean_text(email).lower()
     if channel != Channel.IN_PERSON and not email:
         raise ValidationFailed(_("Enter your e-mail address"), field="email")
+    if channel != Channel.IN_PERSON:
+        limit("registration.start")
     with transaction.atomic():
         case = cases.case_open(kind=CaseKind.REGISTRATION, country=country, channel=channel,
                                opened_by=actor)
@@ -80,12 +84,20 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
             created_by=actor if _staff(actor) else None,
         )
         application_audit(actor, "application.create", application)
-    if channel != Channel.IN_PERSON:
-        application_send_email_code(application=application)
+        if channel != Channel.IN_PERSON:
+            _email_code_send(application)
     return application
 
 
 def application_send_email_code(*, application: Application) -> None:
+    """A new code for the applicant's e-mail address (asked for again: limited per client
+    address and per application on every channel)."""
+    limit("registration.email_code")
+    limit("registration.email_code.application", key=str(application.public_id))
+    _email_code_send(application)
+
+
+def _email_code_send(application: Application) -> None:
     code = one_time.code_issue(
         purpose=OneTimeSecret.Purpose.EMAIL_CODE, subject=str(application.public_id),
         email=application.email, ttl=timedelta(minutes=settings.EMAIL_CODE_TTL_MINUTES))
@@ -115,9 +127,11 @@ def application_send_resume_link(*, application: Application) -> None:
 
 def application_send_resume_links(*, email: str, reference: str = "") -> int:
     """E-mail a link for each unfinished application of this address (at most 5), or only
-    for the one with this reference. Returns how many were sent; callers must not tell."""
+    for the one with this reference. Returns how many were sent; callers must not tell.
+    Limited per client address on every channel."""
     from ventanilla.cases.rules import reference_normalise
 
+    limit("registration.resume_link")
     apps = Application.objects.select_related("case").filter(
         email=clean_text(email).lower(), status__in=UPLOAD_STATUSES).order_by("-created_at")
     if reference:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.errors import ValidationFailed
+from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import mask_email, mask_phone
 
 from . import tasks
@@ -22,6 +23,8 @@ def booking_copy_send(*, booking, medium: str) -> str:
     else to whoever booked it) or WhatsApp (to their registered mobile that opted in).
     Returns where it goes, masked, for the page to say. Raises ``ValidationFailed`` naming
     what is missing."""
+    # a few an hour per person, so a copy cannot be used to flood an inbox (every channel)
+    limit("scheduling.booking_copy", key=str(booking.person.public_id))
     if medium not in MEDIA:
         raise ValidationFailed(_("Choose e-mail or WhatsApp."), field="medium")
     if booking.status != BookingStatus.BOOKED:

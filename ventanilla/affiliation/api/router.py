@@ -72,15 +72,14 @@ def plan_status(request, payload: PlanStatusIn):
     as `active` / `inactive` / `cancelled`). Only the plan and its status are given. The ID
     number goes in the body, never in the URL. Rate-limited per address."""
     from ventanilla.core.errors import NotFound
-    from ventanilla.core.ratelimit import ensure_not_rate_limited
     from ventanilla.countries.registry import get_pack
 
-    ensure_not_rate_limited(request, group="plan-status")
+    from ..services import plan_status_public
+
     pack = get_pack(payload.country.upper())
     kind = payload.id_type or next(t.code for t in pack.id_types if t.national)
-    answer = selectors.plan_status_lookup(country=pack.code, id_type=kind,
-                                          id_number=payload.id_number,
-                                          on=timezone.localdate())
+    answer = plan_status_public(country=pack.code, id_type=kind, id_number=payload.id_number,
+                                on=timezone.localdate())
     if answer is None:
         raise NotFound(_("No plan with a public status was found for this ID number."),
                        field="id_number")

@@ -9,7 +9,6 @@ from ventanilla.accounts.roles import serves_country
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import PermissionDenied
-from ventanilla.core.ratelimit import ensure_not_rate_limited
 
 from .. import services
 from ..models import Case, CaseStatus
@@ -65,8 +64,8 @@ def case_out(case: Case, *, public_only: bool = True) -> dict:
 @router.post("/lookup", response=CaseOut, auth=None)
 def case_lookup(request, payload: LookupIn):
     """Status and history of a case, for anyone holding its reference AND the person's ID
-    number. A wrong pair answers exactly like an unknown reference; rate-limited per IP."""
-    ensure_not_rate_limited(request, group="case-lookup")
+    number. A wrong pair answers exactly like an unknown reference; rate-limited per address
+    (the same limit as the web page's)."""
     case = services.case_lookup(reference=payload.reference, id_number=payload.id_number)
     return case_out(case)
 

@@ -48,7 +48,7 @@ def test_r_aff_05_other_matters_and_empty_descriptions_are_refused(person, agent
 
 def test_r_aff_03_contribution_error_reported_by_phone_becomes_an_in_person_case(
         person, agent, settings):
-    settings.CASE_LOOKUP_RATE = "100/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cases.lookup": "100/m"}
     staff = Client()
     staff.force_login(agent)
     r = staff.post("/api/v1/cases/in-person", {

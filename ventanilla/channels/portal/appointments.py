@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
-from ventanilla.core.ratelimit import ensure_not_rate_limited
 from ventanilla.countries.registry import get_pack
 from ventanilla.people.services import person_contact_update
 from ventanilla.scheduling import alerts as scheduling_alerts
@@ -459,11 +458,10 @@ def appointment_cancel(request, person, public_id):
 @affiliate_required
 @require_http_methods(["POST"])
 def appointment_copy(request, person, public_id):
-    """A copy of the appointment by e-mail or WhatsApp (``scheduling.copies``); a few an
-    hour per address, so the button cannot be used to flood an inbox."""
+    """A copy of the appointment by e-mail or WhatsApp (``scheduling.copies``, which limits
+    them so the button cannot be used to flood an inbox)."""
     booking = _own(person, public_id)
     try:
-        ensure_not_rate_limited(request, group="portal-booking-copy", rate="5/h")
         where = booking_copy_send(booking=booking, medium=request.POST.get("medio", ""))
     except DomainError as exc:
         messages.error(request, str(exc.message))

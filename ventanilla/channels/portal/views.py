@@ -26,15 +26,13 @@ from ventanilla.cases.models import CaseKind
 from ventanilla.cases.selectors import case_history, cases_of
 from ventanilla.contributions.selectors import contribution_history
 from ventanilla.core.channels import Channel
-from ventanilla.core.errors import DomainError, RateLimited
-from ventanilla.core.ratelimit import ensure_not_rate_limited
+from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.dependants import rules as dependant_rules
 from ventanilla.dependants import selectors as dependant_selectors
 from ventanilla.dependants import services as dependant_services
 from ventanilla.dependants.errors import InPersonOnly
 from ventanilla.dependants.selectors import dependants_of
-from ventanilla.people.selectors import person_find
 from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
@@ -132,14 +130,8 @@ def clave_set(request):
     form = forms.ClaveCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ensure_not_rate_limited(request, group="portal-clave-code", rate="20/h")
-            ident = form.identity()
-            person = person_find(**ident)
-            if person is None:  # the same answer as a wrong code
-                raise clave.one_time.CodeInvalid(
-                    _("The code is not right. Check it and try again"), field="code")
-            clave.clave_set(person=person, code=form.cleaned_data["code"],
-                            password=form.cleaned_data["password"])
+            clave.clave_set_with_code(**form.identity(), code=form.cleaned_data["code"],
+                                      password=form.cleaned_data["password"])
         except DomainError as exc:
             apply_errors(form, exc)
         else:
@@ -155,8 +147,6 @@ def clave_online(request):
     if request.method == "POST" and form.is_valid():
         ident = form.identity()
         try:
-            ensure_not_rate_limited(request, group="portal-clave-online", rate="20/h")
-            _limit_per_id(request, ident["id_number"])
             masked = clave.clave_online_request(
                 **ident, date_of_birth=form.cleaned_data["date_of_birth"],
                 province_code=form.cleaned_data["province"].partition(":")[2],
@@ -170,17 +160,6 @@ def clave_online(request):
             return _render(request, "portal/clave_link_sent.html", {"email": masked})
     return _render(request, "portal/clave_online.html", {"form": form},
                    status=INVALID if form.errors else 200)
-
-
-def _limit_per_id(request, id_number: str) -> None:
-    """At most 5 tries an hour per ID number, whatever the address (R-AFF-09)."""
-    from django_ratelimit.core import is_ratelimited
-
-    digits = "".join(ch for ch in id_number if ch.isalnum()).upper()
-    if is_ratelimited(request, group="portal-clave-online-id", key=lambda g, r: digits,
-                      rate="5/h", method=is_ratelimited.ALL, increment=True):
-        raise RateLimited(_("Too many attempts with this ID number. Try again in an hour, "
-                            "or ask for your clave at a service centre."), field="id_number")
 
 
 @require_http_methods(["GET", "POST"])
@@ -570,8 +549,6 @@ def visitor(request):
     if request.method == "POST" and form.is_valid():
         ident = form.identity()
         try:
-            ensure_not_rate_limited(request, group="portal-visitor", rate="20/h")
-            _limit_per_id(request, ident["id_number"])
             visitor_code_send(**ident, date_of_birth=form.cleaned_data["date_of_birth"])
         except DomainError as exc:
             apply_errors(form, exc)

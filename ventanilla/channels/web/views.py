@@ -22,7 +22,6 @@ from ventanilla.cases.selectors import case_history
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
-from ventanilla.core.ratelimit import ensure_not_rate_limited
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
 from ventanilla.registration import selectors, services
@@ -99,7 +98,6 @@ def email(request, country: str):
     form = forms.EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ensure_not_rate_limited(request, group="application-start", rate="20/h")
             app = services.application_start(
                 country=pack.code, channel=Channel.WEB, email=form.cleaned_data["email"],
                 language=get_language() or "es")
@@ -124,7 +122,6 @@ def email_code(request, app: Application):
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
-            ensure_not_rate_limited(request, group="email-code", rate="5/h")
             services.application_send_email_code(application=app)
             messages.success(request, _("We sent a new code to %(email)s") % {
                 "email": app.email})
@@ -418,12 +415,11 @@ def resume_request(request):
     form = forms.ResumeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ensure_not_rate_limited(request, group="resume-link", rate="10/h")
+            services.application_send_resume_links(email=form.cleaned_data["email"],
+                                                   reference=form.cleaned_data["reference"])
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
-            services.application_send_resume_links(email=form.cleaned_data["email"],
-                                                   reference=form.cleaned_data["reference"])
             # The same answer whether or not anything matched.
             return render(request, "web/resume_sent.html", {"email": form.cleaned_data["email"]})
     return _render(request, "web/resume_request.html", {"form": form},
@@ -438,7 +434,6 @@ def case_lookup(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            ensure_not_rate_limited(request, group="case-lookup")
             case = case_services.case_lookup(reference=form.cleaned_data["reference"],
                                              id_number=form.cleaned_data["id_number"])
         except DomainError as exc:
@@ -458,14 +453,13 @@ def case_lookup(request):
 def plan_status(request):
     """R-AFF-08: anyone can see the status of a SIS plan by DNI: the plan and Activo /
     Inactivo / Cancelado only."""
-    from ventanilla.affiliation.selectors import plan_status_lookup
+    from ventanilla.affiliation.services import plan_status_public
 
     form = forms.PlanStatusForm(request.POST or None)
     answer, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
-            ensure_not_rate_limited(request, group="plan-status")
-            answer = plan_status_lookup(country="PE", id_type="dni",
+            answer = plan_status_public(country="PE", id_type="dni",
                                         id_number=form.cleaned_data["id_number"],
                                         on=timezone.localdate())
         except DomainError as exc:

@@ -121,6 +121,32 @@ def server_side_binding(databases: dict, *, default: str) -> None:
 
 
 server_side_binding(DATABASES, default="1")
+
+
+def connection_pool(databases: dict, *, default: str) -> None:
+    """DATABASE_POOL=1 (the default on PostgreSQL outside tests): each process takes its
+    connections from a bounded pool (psycopg_pool, through Django's ``pool`` option) of at
+    most DATABASE_POOL_SIZE connections, by default the number of threads of a web worker
+    (VENTANILLA_WEB_THREADS), so connections never outnumber what PostgreSQL allows however
+    many requests arrive (docs/deploy.md has the formula). A connection is checked when it
+    is taken from the pool, so one killed on the server fails no request; only a request
+    using it at that moment may fail. A request that waits DATABASE_POOL_TIMEOUT seconds
+    for a connection gets 503."""
+    db = databases["default"]
+    if (os.environ.get("DATABASE_POOL", default) != "1"
+            or db["ENGINE"] != "django.db.backends.postgresql"):
+        return
+    size = int(os.environ.get("DATABASE_POOL_SIZE", "0")
+               or os.environ.get("VENTANILLA_WEB_THREADS", "8"))
+    db["CONN_MAX_AGE"] = 0            # required by the pool, which keeps them instead
+    db["CONN_HEALTH_CHECKS"] = True   # the pool checks a connection before handing it out
+    db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, size), "max_size": size, "name": "ventanilla",
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        "max_idle": 300, "max_lifetime": 3600}
+
+
+connection_pool(DATABASES, default="1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -182,7 +208,26 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 RATELIMIT_USE_CACHE = "default"
-CASE_LOOKUP_RATE = os.environ.get("CASE_LOOKUP_RATE", "10/m")
+# One policy for every channel (core.ratelimit.limit, called by the services): attempts per
+# client address unless the group says otherwise, as "count/period" (s, m, h, d).
+# RATE_LIMITS="cases.lookup=20/m,registration.start=40/h" overrides some.
+RATE_LIMITS = {
+    "registration.start": "20/h",          # applications started (each sends a code)
+    "registration.email_code": "5/h",      # new e-mail codes asked for, per address
+    "registration.email_code.application": "5/h",  # … and per application
+    "registration.resume_link": "10/h",    # links to continue an application
+    "cases.lookup": os.environ.get("CASE_LOOKUP_RATE", "10/m"),  # reference + ID pairs
+    "affiliation.plan_status": "10/m",     # public SIS status by DNI
+    "accounts.signin": "30/m",             # sign-in attempts (the portal and the API)
+    "accounts.clave_code": "20/h",         # counter codes turned into a clave
+    "accounts.clave_online": "20/h",       # online clave requests, per address
+    "accounts.clave_online.id": "5/h",     # … and per ID number
+    "accounts.visitor_code": "20/h",       # office-visit codes by e-mail
+    "scheduling.booking_copy": "5/h",      # copies of a booking, per person
+}
+RATE_LIMITS.update(
+    (group.strip(), rate.strip()) for group, _eq, rate in
+    (item.partition("=") for item in os.environ.get("RATE_LIMITS", "").split(",") if item))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task found running for longer than this is taken for one whose worker died (killed, the

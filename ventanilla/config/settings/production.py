@@ -32,10 +32,10 @@ if os.environ.get("WHATSAPP_ENABLED") == "1" and not os.environ.get("VENTANILLA_
         raise ImproperlyConfigured("WhatsApp is enabled but these are not set: "
                                    + ", ".join(_missing))
 
-# Persistent connections without a health check per request: the check is a "SELECT 1"
-# round trip before the first query of every request. Django still drops a connection
-# that raised a database error at the end of that request (close_if_unusable_or_obsolete),
-# so after a restart of PostgreSQL one request per worker fails and the next reconnects.
-# DATABASE_CONN_HEALTH_CHECKS=1 turns the check back on.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = (  # noqa: F405
-    os.environ.get("DATABASE_CONN_HEALTH_CHECKS", "0") == "1")
+# Database connections come from a bounded pool (base.connection_pool, DATABASE_POOL=1 by
+# default). With DATABASE_POOL=0 (behind PgBouncer, say), connections persist for
+# DATABASE_CONN_MAX_AGE seconds and are checked before reuse unless
+# DATABASE_CONN_HEALTH_CHECKS=0.
+if "pool" not in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = (  # noqa: F405
+        os.environ.get("DATABASE_CONN_HEALTH_CHECKS", "1") == "1")

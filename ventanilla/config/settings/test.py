@@ -37,4 +37,7 @@ WHATSAPP_APP_SECRET = "test-app-secret"
 WHATSAPP_ACCESS_TOKEN = ""  # tests that send start a local server and set it
 DEMO_WHATSAPP = True
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # One connection per test thread, closed after each test: no pool (the fault tests in
+    # tests/chaos/ run the server with production settings, pool included).
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405

@@ -204,7 +204,7 @@ def test_reviewer_decides_through_the_api(reviewer):
 
 
 def test_r_reg_06_public_lookup_same_answer_for_wrong_pair_and_unknown_reference(settings):
-    settings.CASE_LOOKUP_RATE = "100/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cases.lookup": "100/m"}
     client = Client()
     data = create(client).json()
     confirm(client, data)
@@ -228,7 +228,7 @@ def test_r_reg_06_public_lookup_same_answer_for_wrong_pair_and_unknown_reference
 
 
 def test_r_reg_06_lookup_is_rate_limited(settings):
-    settings.CASE_LOOKUP_RATE = "3/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "cases.lookup": "3/m"}
     from django.core.cache import cache
 
     cache.clear()
