@@ -15,3 +15,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # After every migrate, once all permissions exist: the role groups match the code.
         post_migrate.connect(_sync_roles, sender=self)
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from . import throttle
+
+        user_login_failed.connect(throttle.on_login_failed,
+                                  dispatch_uid="ventanilla.accounts.throttle.failed")
+        user_logged_in.connect(throttle.on_logged_in,
+                               dispatch_uid="ventanilla.accounts.throttle.logged_in")

@@ -193,3 +193,7 @@ def _save_password(person, user, password: str) -> None:
     if person.user_id != user.pk:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
+    # a new clave lifts a lock of failed sign-ins (the self-service way out of it)
+    from .throttle import signin_forget
+
+    signin_forget(user.get_username())

@@ -76,3 +76,24 @@ class AccountBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.cause}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins of one user name (an ID number, a staff username) from every address
+    together (accounts.throttle): after a few, each try waits longer; after more, the name
+    is locked until the person sets a new clave or the lock runs out. One row per name that
+    failed lately; a successful sign-in deletes it."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    last_failure_at = models.DateTimeField(db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.failures}"

@@ -101,6 +101,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         # the outbox: see what was sent, send again what could not be delivered
         "notifications.view_outboundmessage",
         "notifications.change_outboundmessage",
+        # failed sign-ins: see them, unlock a name (deleting its row)
+        "accounts.view_signinthrottle",
+        "accounts.delete_signinthrottle",
     ],
 }
 

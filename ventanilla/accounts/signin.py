@@ -1,7 +1,8 @@
 """Affiliates sign in with their ID number and their clave (R-AFF-04, R-APT-03).
 
 One function for the web portal and the API. django-axes counts failures per user name and
-IP address and locks after ``AXES_FAILURE_LIMIT``; a blocked account (R-APT-05) is refused
+IP address and locks after ``AXES_FAILURE_LIMIT``; ``throttle`` counts them per ID number
+from every address, with growing delays and a lock; a blocked account (R-APT-05) is refused
 with the reason and what to do.
 """
 
@@ -15,13 +16,14 @@ from django.core import signing
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.core.errors import DomainError, RateLimited
+from ventanilla.core.errors import DomainError
 from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import clean_text
 from ventanilla.countries.base import IdInvalid
 from ventanilla.countries.registry import UnknownCountry, get_pack
 
 from .blocks import account_check_not_blocked
+from .throttle import SignInLocked, signin_forget
 
 _TOKEN_SALT = "ventanilla.affiliate-api-token"
 
@@ -32,12 +34,6 @@ class SignInFailed(DomainError):
     default_message = _("The ID number or the clave is not right. Check both and try again. "
                         "If you have no clave yet, create it online or ask for it at a "
                         "service centre.")
-
-
-class SignInLocked(RateLimited):
-    code = "SIGN_IN_LOCKED"
-    default_message = _("Too many failed attempts with this ID number. Wait 30 minutes and "
-                        "try again, or reset your clave.")
 
 
 def username_of(country: str, id_type: str, id_number: str) -> str:
@@ -61,11 +57,16 @@ def affiliate_authenticate(request, *, country: str, id_type: str, id_number: st
         pack = None
     username = username_of(pack.code if pack else country, id_type, number)
     user = authenticate(request, username=username, password=password or "")
-    if getattr(request, "axes_locked_out", False):
-        raise SignInLocked(field="id_number")
+    refusal = getattr(request, "signin_refusal", None)
+    if refusal is not None:  # this ID must wait, or is locked (throttle, every address)
+        raise refusal
+    if getattr(request, "axes_locked_out", False):  # this ID from this address (axes)
+        raise SignInLocked(field="id_number",
+                           retry_after=int(settings.AXES_COOLOFF_TIME * 3600))
     if user is None or user.is_staff or not hasattr(user, "person"):
         raise SignInFailed(field="id_number")
     account_check_not_blocked(user.person)
+    signin_forget(username)
     return user
 
 

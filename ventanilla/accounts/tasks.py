@@ -28,3 +28,16 @@ def clave_link(*, token: str) -> Email:
     """R-AFF-09: the link that lets a person create their clave online."""
     return email_render("accounts/email/clave_link.txt",
                         path=reverse("portal:clave_link", args=[token]))
+
+
+@email_message("accounts.signin_locked")
+def signin_locked(*, until: str, staff: bool) -> Email:
+    """Issue 11: the owner of an ID number (or staff username) locked after failed sign-ins
+    from anywhere hears of it, with the way to unlock it now."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    when = parse_datetime(until)
+    return email_render("accounts/email/signin_locked.txt", staff=staff,
+                        until=timezone.localtime(when) if when else None,
+                        path=reverse("portal:clave_online"))

@@ -22,6 +22,13 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = _("Enter your username")
         self.fields["password"].error_messages["required"] = _("Enter your password")
 
+    def get_invalid_login_error(self):
+        # this username must wait, or is locked (accounts.throttle): say so
+        refusal = getattr(self.request, "signin_refusal", None)
+        if refusal is not None:
+            return forms.ValidationError(str(refusal.message), code="locked")
+        return super().get_invalid_login_error()
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.is_staff:  # affiliates sign in to the portal, not the back office

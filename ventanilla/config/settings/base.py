@@ -161,6 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "ventanilla.accounts.throttle.ThrottleBackend",  # refuses a name that must wait
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -173,6 +174,16 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ventanilla.core.lockout.lockout_response"
+# Failures of one ID number or username from every address together (accounts.throttle):
+# from the SIGNIN_DELAY_AFTER-th failure within SIGNIN_WINDOW_HOURS each further try waits
+# SIGNIN_DELAY_FIRST_SECONDS, doubling (30 s, 1 min, 2 min…); at SIGNIN_LOCK_AFTER failures
+# the name is locked for SIGNIN_LOCK_HOURS, or until a new clave is set, and its owner is
+# told by e-mail. 30 addresses × 5 tries no longer give 150 guesses: they give 10 a day.
+SIGNIN_DELAY_AFTER = int(os.environ.get("SIGNIN_DELAY_AFTER", "5"))
+SIGNIN_DELAY_FIRST_SECONDS = int(os.environ.get("SIGNIN_DELAY_FIRST_SECONDS", "30"))
+SIGNIN_LOCK_AFTER = int(os.environ.get("SIGNIN_LOCK_AFTER", "10"))
+SIGNIN_LOCK_HOURS = int(os.environ.get("SIGNIN_LOCK_HOURS", "24"))
+SIGNIN_WINDOW_HOURS = int(os.environ.get("SIGNIN_WINDOW_HOURS", "24"))
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
