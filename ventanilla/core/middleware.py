@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+import ipaddress
 import uuid
 
 from django.utils.translation import gettext as _
@@ -8,9 +10,48 @@ from . import request_context
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy the deployment sets REMOTE_ADDR correctly (see docs/deploy.md);
-    # X-Forwarded-For is not trusted here because clients can forge it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or, when that is one of ``TRUSTED_PROXIES`` (the
+    TLS proxy in front, docs/deploy.md), the last address of X-Forwarded-For that is not a
+    trusted proxy. A client can write anything into X-Forwarded-For, so only what the
+    trusted proxies appended is believed; without trusted proxies it is ignored. Rate
+    limits, lock-outs and the audit log key on this address."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _trusted_proxies()
+    if remote is None or not trusted or not _in(remote, trusted):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _in(hop, trusted):
+            return hop if _valid(hop) else remote
+    return remote
+
+
+@functools.cache
+def _trusted_networks(spec: tuple[str, ...]) -> tuple[ipaddress.IPv4Network
+                                                      | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(s, strict=False) for s in spec)
+
+
+def _trusted_proxies():
+    from django.conf import settings
+
+    return _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _in(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
 
 
 class RequestContextMiddleware:

@@ -174,6 +174,12 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ventanilla.core.lockout.lockout_response"
+# The proxies in front (addresses or networks, "127.0.0.1,10.0.0.0/8"): from them the
+# client's address is read from X-Forwarded-For (core.middleware.client_ip), for rate limits,
+# lock-outs and the audit log. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",")
+                   if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "ventanilla.core.middleware.client_ip"
 # Failures of one ID number or username from every address together (accounts.throttle):
 # from the SIGNIN_DELAY_AFTER-th failure within SIGNIN_WINDOW_HOURS each further try waits
 # SIGNIN_DELAY_FIRST_SECONDS, doubling (30 s, 1 min, 2 min…); at SIGNIN_LOCK_AFTER failures
