@@ -336,6 +336,7 @@ SLOT_ALERT_DAYS = 60
 # WhatsApp Business Cloud API (R-APT-07): the webhook's handshake token and app secret
 # (X-Hub-Signature-256), and the sender's endpoint, number id and access token. Empty
 # secrets refuse every webhook request; an empty access token keeps replies unsent (demo).
+WHATSAPP_ENABLED = os.environ.get("WHATSAPP_ENABLED") == "1"
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_ACCESS_TOKEN = os.environ.get("WHATSAPP_ACCESS_TOKEN", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,18 +21,101 @@ def test_migrations_are_up_to_date():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def _production_env(tmp_path, **extra) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'check.sqlite3'}")
+    env["VENTANILLA_VAR_DIR"] = str(tmp_path)
+    env.update({"DJANGO_SETTINGS_MODULE": "ventanilla.config.settings.production",
+                "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-" + "y" * 30,
+                "DJANGO_ALLOWED_HOSTS": "ventanilla.example",
+                "SITE_URL": "https://ventanilla.example",
+                "REDIS_URL": "redis://127.0.0.1:6379/15"})
+    env.update(extra)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def _check_deploy(env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ventanilla.config.cli", "check", "--deploy",
+                           "--fail-level", "WARNING"], capture_output=True, text=True,
+                          env=env, cwd=ROOT, check=False)
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    base_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    base_env.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'check.sqlite3'}")
-    base_env["VENTANILLA_VAR_DIR"] = str(tmp_path)
-    env = {**base_env, "DJANGO_SETTINGS_MODULE": "ventanilla.config.settings.production",
-           "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-" + "y" * 30,
-           "DJANGO_ALLOWED_HOSTS": "ventanilla.example"}
-    out = subprocess.run([sys.executable, "-m", "ventanilla.config.cli", "check", "--deploy",
-                          "--fail-level", "WARNING"], capture_output=True, text=True, env=env,
-                         cwd=ROOT, check=False)
+    out = _check_deploy(_production_env(tmp_path))
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({"REDIS_URL": None}, "ventanilla.E001"),
+    ({"WHATSAPP_ENABLED": "1", "VENTANILLA_CHECK_ONLY": "1"}, "ventanilla.E003"),
+    ({"SITE_URL": "http://ventanilla.example"}, "ventanilla.E004"),
+], ids=["process-local-cache", "whatsapp-without-secrets", "plain-http-links"])
+def test_check_deploy_refuses_what_production_cannot_run_with(tmp_path, extra, expected):
+    env = _production_env(tmp_path, **extra)
+    if extra.get("REDIS_URL", "") is None:
+        env.pop("REDIS_URL", None)
+    out = _check_deploy(env)
+    assert out.returncode != 0 and expected in out.stderr + out.stdout, out.stderr
+
+
+def _development_only_modules() -> list[str]:
+    """The top-level modules of every installed distribution that a production install
+    (``uv sync --frozen --no-dev``) would not have, read from uv's own resolution."""
+    from importlib import metadata
+
+    from packaging.utils import canonicalize_name
+
+    out = subprocess.run(["uv", "export", "--frozen", "--no-dev", "--no-hashes",
+                          "--no-emit-project"], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    production = {canonicalize_name(re.split(r"[=<>; ]", line, maxsplit=1)[0])
+                  for line in out.stdout.splitlines() if line and line[0].isalnum()}
+    modules = set()
+    for dist in metadata.distributions():
+        name = canonicalize_name(dist.metadata["Name"])
+        if name in production or name == "ventanilla":
+            continue
+        top = dist.read_text("top_level.txt")
+        names = top.split() if top else {
+            f.parts[0].removesuffix(".py") for f in dist.files or []
+            if not f.parts[0].endswith((".dist-info", ".data", ".pth")) and f.parts[0] != ".."}
+        modules.update(n for n in names if n.isidentifier())
+    return sorted(modules)
+
+
+PRODUCTION_BOOT = """
+import importlib.abc, sys
+DEV = set(sys.argv[1].split(","))
+class NoDevPackages(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in DEV:
+            raise ModuleNotFoundError(f"No module named {name!r} (a development package)")
+        return None
+sys.meta_path.insert(0, NoDevPackages())
+from ventanilla.config.cli import main
+main(["ventanilla", "check", "--deploy", "--fail-level", "WARNING"])
+from ventanilla.config.wsgi import application            # the web server's entry point
+import ventanilla.notifications.worker                     # the worker's
+from ventanilla.core.ratelimit import limit                # the shared cache, for real
+limit("cases.lookup", key="production-boot-test")
+print("production boot: ok")
+"""
+
+
+def test_production_runs_without_the_development_packages(tmp_path):
+    """Everything production settings use is a main dependency: with every development
+    package made unimportable, `check --deploy` passes, the WSGI application and the
+    worker import, and a rate limit talks to Redis (it answered 500 "No module named
+    'redis'" once)."""
+    blocked = _development_only_modules()
+    assert {"pytest", "hypothesis", "schemathesis", "aiosmtpd", "playwright"} <= set(blocked)
+    blocked = ",".join(blocked)
+    out = subprocess.run([sys.executable, "-c", PRODUCTION_BOOT, blocked],
+                         env=_production_env(tmp_path), cwd=ROOT, capture_output=True,
+                         text=True, check=False, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "production boot: ok" in out.stdout
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
