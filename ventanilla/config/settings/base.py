@@ -147,6 +147,10 @@ def connection_pool(databases: dict, *, default: str) -> None:
 
 
 connection_pool(DATABASES, default="1")
+# PostgreSQL: the role the service connects as, when migrations run as another (the owner):
+# every migrate grants it its privileges, without UPDATE, DELETE or TRUNCATE on the audit log
+# (core.dbroles; docs/deploy.md). Empty: one role does both (development, tests).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
