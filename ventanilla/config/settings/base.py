@@ -136,8 +136,8 @@ def connection_pool(databases: dict, *, default: str) -> None:
     if (os.environ.get("DATABASE_POOL", default) != "1"
             or db["ENGINE"] != "django.db.backends.postgresql"):
         return
-    size = int(os.environ.get("DATABASE_POOL_SIZE", "0")
-               or os.environ.get("VENTANILLA_WEB_THREADS", "8"))
+    size = max(1, int(os.environ.get("DATABASE_POOL_SIZE")
+                      or os.environ.get("VENTANILLA_WEB_THREADS") or "8"))
     db["CONN_MAX_AGE"] = 0            # required by the pool, which keeps them instead
     db["CONN_HEALTH_CHECKS"] = True   # the pool checks a connection before handing it out
     db.setdefault("OPTIONS", {})["pool"] = {
