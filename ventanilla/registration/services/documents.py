@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
-from .. import rules
+from .. import uploads
 from ..errors import EmailNotConfirmed, NotEditable
 from ..models import Application, ApplicationDocument
 from .shared import UPLOAD_STATUSES, application_audit, is_staff_actor
@@ -32,8 +31,8 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
     doc_kind = pack.document_kind(kind)
     if doc_kind is None or doc_kind.provided_by_form:
         raise ValidationFailed(_("Choose which document this is"), field="kind")
-    content_type = rules.upload_check(data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
-    data, content_type = rules.image_normalise(data, content_type)
+    prepared = uploads.upload_prepare(data=data, limits=uploads.UploadLimits.from_settings())
+    data, content_type = prepared.data, prepared.content_type
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         previous = locked.documents.filter(kind=kind, is_current=True).first()
@@ -52,7 +51,7 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by=actor if is_staff_actor(actor) else None,
         )
-        doc.file.save(f"{doc.public_id}.{rules.ALLOWED_CONTENT_TYPES[content_type]}",
+        doc.file.save(f"{doc.public_id}.{uploads.ALLOWED_CONTENT_TYPES[content_type]}",
                       ContentFile(data), save=False)
         doc.save()
         if previous is not None and locked.status == CaseStatus.ACTION_REQUIRED:
