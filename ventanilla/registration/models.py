@@ -11,6 +11,8 @@ from ventanilla.cases.models import CaseStatus
 from ventanilla.core.channels import Channel
 from ventanilla.core.models import BaseModel
 
+from .uploads import STORED_CONTENT_TYPES
+
 # An ID may have only one application in these states per country (R-REG duplicate rule).
 ACTIVE_STATUSES = [CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.ACTION_REQUIRED,
                    CaseStatus.APPROVED]
@@ -128,4 +130,8 @@ class ApplicationDocument(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["application", "kind"], condition=Q(is_current=True),
                                     name="document_one_current_per_kind"),
+            # The staff view serves the stored type: never text/html or anything a browser
+            # would run (issue 11).
+            models.CheckConstraint(condition=Q(content_type__in=STORED_CONTENT_TYPES),
+                                   name="document_content_type_stored"),
         ]

@@ -17,8 +17,12 @@ import io
 import json
 import logging
 import math
+import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +44,20 @@ ALLOWED_CONTENT_TYPES = {
 # What a stored file may be (HEIC is stored as JPEG). Never text/html: the staff view serves
 # the stored type, and the database refuses any other (document_content_type_stored).
 STORED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# How the staff view serves each stored type. Images open in the browser; a PDF is always a
+# download, since a browser's PDF viewer runs inside the page's origin and neither Chrome's
+# nor Safari's will render under the sandbox below. Anything else (an old row) is an opaque
+# download.
+_SERVED_AS = {"application/pdf": ("pdf", True), "image/jpeg": ("jpg", False),
+              "image/png": ("png", False)}
+# Sent with every stored file: no scripts, no plugins, no same-origin access even if a
+# browser were to render it, and no type guessing.
+STORED_FILE_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 # HEIF brands written by phones (ISO/IEC 23008-12)
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 # Pillow's format name for each type, so only that decoder ever reads the file.
@@ -71,6 +89,24 @@ class PreparedUpload:
     removed: tuple[str, ...] = ()  # categories of active content removed from a PDF
 
 
+@dataclass(frozen=True)
+class Serving:
+    content_type: str
+    as_attachment: bool
+    filename: str
+
+
+def stored_file_serving(content_type: str, *, name: str) -> Serving:
+    """How to send a stored file: its type, inline or as a download, and a file name made of
+    ``name`` (ASCII letters, digits, ``-`` and ``_`` only) and the type's extension. The
+    person's own file name is never used: it may carry quotes, paths or personal data."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "documento"
+    if content_type not in _SERVED_AS:
+        return Serving("application/octet-stream", True, stem)
+    extension, as_attachment = _SERVED_AS[content_type]
+    return Serving(content_type, as_attachment, f"{stem}.{extension}")
+
+
 def sniff_content_type(head: bytes) -> str | None:
     """The type a file really is, from its first bytes (its name and declared type are
     never trusted)."""
@@ -83,6 +119,35 @@ def sniff_content_type(head: bytes) -> str | None:
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return "image/heic"
     return None
+
+
+_strict = threading.Lock()
+_strict_users = 0
+_strict_saved = False
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with Pillow's ``LOAD_TRUNCATED_IMAGES`` off, so a cut-off photo is refused as
+    damaged instead of stored with a grey band. WeasyPrint turns that process-wide switch
+    on when it is first imported (card and appointment PDFs); it is turned off while any
+    upload decodes and restored when the last one ends. WeasyPrint only renders images we
+    generate, which are never truncated."""
+    from PIL import ImageFile
+
+    global _strict_users, _strict_saved
+    with _strict:
+        if _strict_users == 0:
+            _strict_saved = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+        _strict_users += 1
+    try:
+        yield
+    finally:
+        with _strict:
+            _strict_users -= 1
+            if _strict_users == 0:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _strict_saved
 
 
 def _register_heif() -> None:
@@ -172,7 +237,8 @@ def image_normalise(data: bytes, content_type: str, *, max_pixels: int,
         return data, content_type
     from PIL import ImageOps
 
-    with _open_image(data, content_type, max_pixels=max_pixels, field=field) as img:
+    with (_open_image(data, content_type, max_pixels=max_pixels, field=field) as img,
+          _strict_decoding()):
         try:
             # JPEG: decode at the smallest 1/2^n scale that still covers the stored size,
             # so a 48 MP photo needs 12 MP of memory. Other formats decode in full, within

@@ -250,3 +250,32 @@ def test_html_markup_in_the_first_bytes_is_detected(head):
 ])
 def test_pdf_syntax_is_not_mistaken_for_html(head):
     assert not pdf_clean.looks_like_html(head)
+
+
+# --- serving a stored file -------------------------------------------------------------------
+
+@pytest.mark.parametrize("content_type,expected", [
+    ("application/pdf", uploads.Serving("application/pdf", True, "EC-7KQ29XW4P-identity.pdf")),
+    ("image/jpeg", uploads.Serving("image/jpeg", False, "EC-7KQ29XW4P-identity.jpg")),
+    ("image/png", uploads.Serving("image/png", False, "EC-7KQ29XW4P-identity.png")),
+    ("text/html", uploads.Serving("application/octet-stream", True, "EC-7KQ29XW4P-identity")),
+], ids=["pdf-download", "jpeg-inline", "png-inline", "anything-else-opaque-download"])
+def test_a_stored_file_is_served_as_a_download_or_an_image_never_as_a_page(content_type,
+                                                                            expected):
+    assert uploads.stored_file_serving(content_type, name="EC-7KQ29XW4P-identity") == expected
+
+
+def test_the_served_file_name_keeps_only_safe_characters():
+    serving = uploads.stored_file_serving("image/png", name='EC-1/../"x y\r\n.png')
+    assert serving.filename == "EC-1-x-y-png.png"
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "HEIF"])
+def test_truncated_photo_is_refused_even_after_weasyprint_allowed_truncated_images(fmt,
+                                                                                  monkeypatch):
+    import weasyprint  # noqa: F401 - its import turns LOAD_TRUNCATED_IMAGES on
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = hostile.image(fmt, (800, 600))
+    assert _refusal(data[: len(data) // 2]).fields == {"file": DAMAGED}
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is given back
