@@ -96,9 +96,14 @@ class Application(BaseModel):
         return f"{self.country}:{self.id_type}:{self.id_number}"
 
 
+# Every stored document lives under this prefix of the default storage, one folder per
+# application (documents_sweep lists it).
+DOCUMENTS_PREFIX = "registration"
+
+
 def document_upload_to(instance: ApplicationDocument, filename: str) -> str:
     # Never the person's file name on disk: it may hold personal data or path tricks.
-    return f"registration/{instance.application.public_id}/{instance.public_id}"
+    return f"{DOCUMENTS_PREFIX}/{instance.application.public_id}/{instance.public_id}"
 
 
 class ApplicationDocument(BaseModel):

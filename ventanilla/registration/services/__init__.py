@@ -17,7 +17,7 @@ from .applications import (
     application_submit,
     application_update,
 )
-from .documents import document_remove, document_upload
+from .documents import SweepReport, document_remove, document_upload, documents_sweep
 from .review import (
     application_approve,
     application_open_for_review,
@@ -32,6 +32,7 @@ __all__ = [
     "ANSWER_FIELDS",
     "EDITABLE_STATUSES",
     "UPLOAD_STATUSES",
+    "SweepReport",
     "application_approve",
     "application_audit",
     "application_confirm_email",
@@ -49,5 +50,6 @@ __all__ = [
     "document_remove",
     "document_review",
     "document_upload",
+    "documents_sweep",
     "registration_number_issue",
 ]
