@@ -25,9 +25,13 @@ NARROW = {"width": 320, "height": 640}
 LOCALE = "es-EC"  # the browser of a person in Ecuador sends Accept-Language: es-EC
 DEFAULT_TIMEOUT_MS = 10_000
 
+# A one-page PDF: uploads are parsed and rewritten (registration.pdf_clean), so it must be one
+# a reader can open (the missing cross-reference table is rebuilt, as every reader does).
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 120]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
 AXE_OPTIONS = {

@@ -33,3 +33,7 @@ class Incomplete(ValidationFailed):
 
 class DecisionNotAllowed(Conflict):
     code = "DECISION_NOT_ALLOWED"
+
+
+class UploadInvalid(ValidationFailed):
+    code = "UPLOAD_INVALID"

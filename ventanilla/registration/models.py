@@ -11,6 +11,8 @@ from ventanilla.cases.models import CaseStatus
 from ventanilla.core.channels import Channel
 from ventanilla.core.models import BaseModel
 
+from .uploads import STORED_CONTENT_TYPES
+
 # An ID may have only one application in these states per country (R-REG duplicate rule).
 ACTIVE_STATUSES = [CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.ACTION_REQUIRED,
                    CaseStatus.APPROVED]
@@ -94,9 +96,14 @@ class Application(BaseModel):
         return f"{self.country}:{self.id_type}:{self.id_number}"
 
 
+# Every stored document lives under this prefix of the default storage, one folder per
+# application (documents_sweep lists it).
+DOCUMENTS_PREFIX = "registration"
+
+
 def document_upload_to(instance: ApplicationDocument, filename: str) -> str:
     # Never the person's file name on disk: it may hold personal data or path tricks.
-    return f"registration/{instance.application.public_id}/{instance.public_id}"
+    return f"{DOCUMENTS_PREFIX}/{instance.application.public_id}/{instance.public_id}"
 
 
 class ApplicationDocument(BaseModel):
@@ -128,4 +135,8 @@ class ApplicationDocument(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["application", "kind"], condition=Q(is_current=True),
                                     name="document_one_current_per_kind"),
+            # The staff view serves the stored type: never text/html or anything a browser
+            # would run (issue 11).
+            models.CheckConstraint(condition=Q(content_type__in=STORED_CONTENT_TYPES),
+                                   name="document_content_type_stored"),
         ]

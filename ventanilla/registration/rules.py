@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,21 +11,7 @@ from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.base import CountryPack, DocumentKind, Situation
 
-ALLOWED_CONTENT_TYPES = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/heic": "heic",  # phones' default; converted to JPEG before it is stored
-}
-# HEIF brands written by phones (ISO/IEC 23008-12)
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
-# Longest side of a stored photo: enough to read any document, far smaller than a camera's.
-MAX_IMAGE_SIDE = 2400
 MAX_AGE_YEARS = 130
-
-
-class UploadInvalid(ValidationFailed):
-    code = "UPLOAD_INVALID"
 
 
 @dataclass(frozen=True)
@@ -102,75 +87,6 @@ def name_check(value: str, *, field: str) -> str:
     return cleaned
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    """The type a file really is, from its first bytes (its name and declared type are
-    never trusted)."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return "image/heic"
-    return None
-
-
-def upload_check(*, data: bytes, max_bytes: int, field: str = "file") -> str:
-    """Return the detected content type of an upload or raise ``UploadInvalid``."""
-    if not data:
-        raise UploadInvalid(_("The selected file is empty"), field=field)
-    if len(data) > max_bytes:
-        raise UploadInvalid(_("The selected file must be smaller than %(mb)s MB")
-                            % {"mb": max_bytes // (1024 * 1024)}, field=field)
-    content_type = sniff_content_type(data[:16])
-    if content_type is None:
-        raise UploadInvalid(_("The selected file must be a JPG, PNG, HEIC or PDF"), field=field)
-    if content_type == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            raise UploadInvalid(_("The selected file is not a complete PDF. Save it again "
-                                  "and upload it"), field=field)
-    else:
-        from PIL import Image, UnidentifiedImageError
-
-        _register_heif()
-        try:
-            with Image.open(io.BytesIO(data)) as img:
-                img.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise UploadInvalid(_("The selected file is damaged. Save it again and upload it"),
-                                field=field) from exc
-    return content_type
-
-
 def is_overdue(due_on: date | None, *, today: date) -> bool:
     return due_on is not None and due_on < today
 
-
-def _register_heif() -> None:
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-
-
-def image_normalise(data: bytes, content_type: str) -> tuple[bytes, str]:
-    """Re-encode a photo before it is stored ("compress on the server rather than reject").
-
-    HEIC becomes JPEG (every browser and PDF viewer shows it), the image is turned upright
-    from its EXIF orientation, shrunk to ``MAX_IMAGE_SIDE`` and saved without metadata, so a
-    phone's GPS position and serial numbers are not kept with health data.
-    """
-    if content_type == "application/pdf":
-        return data, content_type
-    from PIL import Image, ImageOps
-
-    _register_heif()
-    with Image.open(io.BytesIO(data)) as img:
-        upright = ImageOps.exif_transpose(img)
-        upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-        out = io.BytesIO()
-        if content_type == "image/png":
-            upright.save(out, "PNG", optimize=True)
-            return out.getvalue(), "image/png"
-        upright.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-        return out.getvalue(), "image/jpeg"

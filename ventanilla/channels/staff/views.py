@@ -19,7 +19,7 @@ from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.i18n import country_names
 from ventanilla.countries.registry import get_pack
-from ventanilla.registration import selectors, services
+from ventanilla.registration import selectors, services, uploads
 from ventanilla.registration.errors import ApplicationNotFound
 
 from ..web import session
@@ -194,9 +194,13 @@ def document_file(request, public_id, document_id):
     audit_record(actor=request.user, action="document.view", obj=app,
                  subject_ref=app.subject_ref, details={"kind": doc.kind,
                                                       "document": str(doc.public_id)})
-    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "no-store"
+    # Never active content of this origin: a PDF downloads, an image opens sandboxed.
+    serving = uploads.stored_file_serving(doc.content_type,
+                                          name=f"{app.case.reference}-{doc.kind}")
+    response = FileResponse(doc.file.open("rb"), content_type=serving.content_type,
+                            as_attachment=serving.as_attachment, filename=serving.filename)
+    for header, value in uploads.STORED_FILE_HEADERS.items():
+        response[header] = value
     return response
 
 

@@ -219,6 +219,16 @@ MEDIA_URL = "/private-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Largest image accepted, in pixels, read from the file's header before anything is decoded
+# (registration.uploads). 64 MP takes every phone's 48-50 MP mode; a 108/200 MP photo is
+# refused with a message to take it at a lower resolution. A PNG or HEIC at the cap needs
+# 4 bytes a pixel (256 MB) to decode; JPEG is decoded at reduced scale (about 12 MP at most).
+# Pillow's own limit (89 MP) stays above it, so Pillow never refuses first.
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(64_000_000)))
+# Every PDF is rewritten without active content in a child process with these limits
+# (address space and CPU seconds); a file that needs more is refused.
+UPLOAD_PDF_MAX_MEMORY = int(os.environ.get("UPLOAD_PDF_MAX_MEMORY", str(512 * 1024 * 1024)))
+UPLOAD_PDF_MAX_SECONDS = int(os.environ.get("UPLOAD_PDF_MAX_SECONDS", "20"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -8,9 +8,10 @@ import pytest
 
 from ventanilla.core.errors import ValidationFailed
 from ventanilla.countries.ec import EcuadorPack
-from ventanilla.registration import rules
+from ventanilla.registration import rules, uploads
 
 EC = EcuadorPack()
+PIXELS = 64_000_000
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -59,20 +60,22 @@ def test_date_of_birth_not_in_the_future(dob, ok):
 
 
 def test_upload_type_is_read_from_the_content():
-    assert rules.upload_check(data=PDF, max_bytes=1000) == "application/pdf"
+    assert uploads.upload_check(data=PDF, max_bytes=1000, max_pixels=PIXELS) == "application/pdf"
     with pytest.raises(ValidationFailed, match="JPG, PNG, HEIC or PDF"):
-        rules.upload_check(data=b"MZ\x90\x00 this is an exe", max_bytes=1000)
+        uploads.upload_check(data=b"MZ\x90\x00 this is an exe", max_bytes=1000, max_pixels=PIXELS)
     with pytest.raises(ValidationFailed, match="not a complete PDF"):
-        rules.upload_check(data=b"%PDF-1.4 truncated", max_bytes=1000)
+        uploads.upload_check(data=b"%PDF-1.4 truncated", max_bytes=1000, max_pixels=PIXELS)
     with pytest.raises(ValidationFailed, match="empty"):
-        rules.upload_check(data=b"", max_bytes=1000)
+        uploads.upload_check(data=b"", max_bytes=1000, max_pixels=PIXELS)
     with pytest.raises(ValidationFailed, match="smaller than"):
-        rules.upload_check(data=PDF + b"x" * 2_000_000, max_bytes=1024 * 1024)
+        uploads.upload_check(data=PDF + b"x" * 2_000_000, max_bytes=1024 * 1024,
+                             max_pixels=PIXELS)
 
 
 def test_upload_damaged_image_is_refused():
     with pytest.raises(ValidationFailed, match="damaged"):
-        rules.upload_check(data=b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, max_bytes=1000)
+        uploads.upload_check(data=b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, max_bytes=1000,
+                             max_pixels=PIXELS)
 
 
 def test_r_reg_05_overdue_only_after_the_due_date():
@@ -108,8 +111,8 @@ def _photo(fmt: str, size=(4000, 3000), exif_gps=False) -> bytes:
 
 def test_heic_photo_is_accepted_and_stored_as_jpeg():
     data = _photo("HEIF", size=(640, 480))
-    assert rules.upload_check(data=data, max_bytes=10_000_000) == "image/heic"
-    stored, content_type = rules.image_normalise(data, "image/heic")
+    assert uploads.upload_check(data=data, max_bytes=10_000_000, max_pixels=PIXELS) == "image/heic"
+    stored, content_type = uploads.image_normalise(data, "image/heic", max_pixels=PIXELS)
     assert content_type == "image/jpeg" and stored[:3] == b"\xff\xd8\xff"
 
 
@@ -119,10 +122,10 @@ def test_photos_are_shrunk_and_lose_their_metadata():
     from PIL import Image
 
     data = _photo("JPEG", exif_gps=True)
-    stored, content_type = rules.image_normalise(data, "image/jpeg")
+    stored, content_type = uploads.image_normalise(data, "image/jpeg", max_pixels=PIXELS)
     with Image.open(io.BytesIO(stored)) as img:
-        assert max(img.size) == rules.MAX_IMAGE_SIDE
+        assert max(img.size) == uploads.MAX_IMAGE_SIDE
         assert not img.getexif()
     assert content_type == "image/jpeg"
-    pdf, kind = rules.image_normalise(PDF, "application/pdf")
+    pdf, kind = uploads.image_normalise(PDF, "application/pdf", max_pixels=PIXELS)
     assert (pdf, kind) == (PDF, "application/pdf")

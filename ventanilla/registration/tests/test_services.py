@@ -362,3 +362,14 @@ def test_resume_links_only_for_unfinished_applications_of_that_address(
             email="ana@example.com", reference="EC-00000000X") == 0
     assert [m.to for m in mail.outbox if "continuar" in m.body] == [["ana@example.com"]]
     assert draft.case.reference in mail.outbox[-1].subject
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "image/svg+xml", "image/heic"])
+def test_the_database_refuses_a_document_stored_as_anything_a_browser_could_run(
+        make_application, content_type):
+    from django.db import IntegrityError, transaction
+
+    app = make_application("EC", state="complete")
+    doc = app.documents.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(doc).objects.filter(pk=doc.pk).update(content_type=content_type)

@@ -1,13 +1,12 @@
-"""Writes of the registration procedure. Web, API and back office all call these."""
+"""Starting, continuing, answering and submitting an application."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,49 +14,26 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.accounts import one_time
 from ventanilla.accounts.models import OneTimeSecret
 from ventanilla.accounts.roles import serves_country
-from ventanilla.affiliation import services as affiliation_services
 from ventanilla.cases import services as cases
 from ventanilla.cases.models import CaseKind, CaseStatus
-from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
-from ventanilla.core.counters import counter_next
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
 from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
-from ventanilla.people import services as people
 
-from . import rules, tasks
-from .errors import (
-    AlreadyRegistered,
-    DecisionNotAllowed,
-    EmailNotConfirmed,
-    Incomplete,
-    NotEditable,
+from .. import rules, tasks
+from ..errors import AlreadyRegistered, Incomplete, NotEditable
+from ..models import ACTIVE_STATUSES, Application
+from ..selectors import application_missing
+from .shared import (
+    EDITABLE_STATUSES,
+    UPLOAD_STATUSES,
+    application_audit,
+    is_staff_actor,
+    local_today,
 )
-from .models import ACTIVE_STATUSES, Application, ApplicationDocument
-from .selectors import application_checklist, application_missing
-
-EDITABLE_STATUSES = (CaseStatus.DRAFT,)
-UPLOAD_STATUSES = (CaseStatus.DRAFT, CaseStatus.ACTION_REQUIRED)
-
-
-def _staff(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_staff
-
-
-def application_audit(actor, action: str, application: Application, **details) -> None:
-    """Record a staff member's read or change of an application (no-op for applicants)."""
-    if _staff(actor):
-        audit_record(actor=actor, action=action, obj=application,
-                     subject_ref=application.subject_ref, channel=application.channel,
-                     details={"reference": application.case.reference, **details})
-
-
-def _today(country: str) -> date:
-    return timezone.localtime(timezone.now(), get_pack(country).tz).date()
-
 
 # --- starting and continuing ---------------------------------------------------------------
 
@@ -81,7 +57,7 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
         application = Application.objects.create(
             case=case, country=country, channel=channel, email=email,
             language=language if language in ("es", "en") else "es",
-            created_by=actor if _staff(actor) else None,
+            created_by=actor if is_staff_actor(actor) else None,
         )
         application_audit(actor, "application.create", application)
         if channel != Channel.IN_PERSON:
@@ -189,7 +165,7 @@ def _clean_answers(application: Application, answers: dict) -> dict:
             attempt(name, lambda n=name: {n: rules.name_check(answers[n], field=n)})
     if "date_of_birth" in answers:
         attempt("date_of_birth", lambda: {"date_of_birth": rules.date_of_birth_check(
-            answers["date_of_birth"], today=_today(application.country))})
+            answers["date_of_birth"], today=local_today(application.country))})
     if "nationality" in answers:
         def nationality():
             from ventanilla.core.i18n import country_names
@@ -293,58 +269,6 @@ def application_update(*, application: Application, answers: dict, actor=None) -
     return application
 
 
-# --- documents ----------------------------------------------------------------------------
-
-def document_upload(*, application: Application, kind: str, data: bytes, filename: str,
-                    actor=None) -> ApplicationDocument:
-    pack = get_pack(application.country)
-    if application.status not in UPLOAD_STATUSES:
-        raise NotEditable()
-    if application.channel != Channel.IN_PERSON and application.email_verified_at is None:
-        raise EmailNotConfirmed()
-    doc_kind = pack.document_kind(kind)
-    if doc_kind is None or doc_kind.provided_by_form:
-        raise ValidationFailed(_("Choose which document this is"), field="kind")
-    content_type = rules.upload_check(data=data, max_bytes=settings.UPLOAD_MAX_BYTES)
-    data, content_type = rules.image_normalise(data, content_type)
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        previous = locked.documents.filter(kind=kind, is_current=True).first()
-        if previous is not None:
-            if locked.status == CaseStatus.DRAFT:
-                previous.file.delete(save=False)
-                previous.delete()
-            elif previous.status == ApplicationDocument.Status.ACCEPTED:
-                raise NotEditable(_("This document was accepted and does not need replacing."))
-            else:
-                previous.is_current = False
-                previous.save(update_fields=["is_current", "updated_at"])
-        doc = ApplicationDocument(
-            application=locked, kind=kind, original_name=clean_text(filename, max_length=200),
-            content_type=content_type, size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            uploaded_by=actor if _staff(actor) else None,
-        )
-        doc.file.save(f"{doc.public_id}.{rules.ALLOWED_CONTENT_TYPES[content_type]}",
-                      ContentFile(data), save=False)
-        doc.save()
-        if previous is not None and locked.status == CaseStatus.ACTION_REQUIRED:
-            cases.case_add_event(case=locked.case, code="document_replaced",
-                                 channel=locked.channel, params={"document_kind": kind})
-        application_audit(actor, "document.upload", locked, kind=kind)
-    return doc
-
-
-def document_remove(*, application: Application, document_id, actor=None) -> None:
-    if application.status != CaseStatus.DRAFT:
-        raise NotEditable()
-    doc = application.documents.filter(public_id=document_id, is_current=True).first()
-    if doc is not None:
-        doc.file.delete(save=False)
-        doc.delete()
-        application_audit(actor, "document.remove", application, kind=doc.kind)
-
-
 # --- submitting ---------------------------------------------------------------------------
 
 def application_submit(*, application: Application, declaration: bool, actor=None
@@ -376,7 +300,7 @@ def application_submit(*, application: Application, declaration: bool, actor=Non
         app.status = CaseStatus.SUBMITTED
         app.declaration_accepted_at = now
         app.submitted_at = now
-        app.due_on = pack.add_working_days(_today(app.country),
+        app.due_on = pack.add_working_days(local_today(app.country),
                                            pack.registration_due_working_days)
         try:
             with transaction.atomic():
@@ -387,153 +311,4 @@ def application_submit(*, application: Application, declaration: bool, actor=Non
                               actor=actor, channel=app.channel, due_on=app.due_on)
         application_audit(actor, "application.submit", app)
         tasks.application_event_queue(app, "submitted")
-    return app
-
-
-# --- review (back office) -----------------------------------------------------------------
-
-def _ensure_reviewer(actor, application: Application) -> None:
-    if not (actor and actor.is_authenticated and actor.has_perm(
-            "registration.review_application")):
-        raise PermissionDenied()
-    if not serves_country(actor, application.country):
-        raise PermissionDenied()
-
-
-def application_open_for_review(*, application: Application, actor) -> Application:
-    """A reviewer opens an application: audited; a submitted one moves into review."""
-    _ensure_reviewer(actor, application)
-    application_audit(actor, "application.view", application)
-    if application.status == CaseStatus.SUBMITTED:
-        with transaction.atomic():
-            application.status = CaseStatus.IN_REVIEW
-            application.save(update_fields=["status", "updated_at"])
-            cases.case_set_status(case=application.case, status=CaseStatus.IN_REVIEW,
-                                  code="review_started", actor=actor,
-                                  channel=Channel.BACK_OFFICE)
-    return application
-
-
-def document_review(*, document: ApplicationDocument, accept: bool, reason: str = "",
-                    actor) -> ApplicationDocument:
-    """R-REG-04: accept a document, or reject it with a reason the applicant will read."""
-    app = Application.objects.select_related("case").get(pk=document.application_id)
-    _ensure_reviewer(actor, app)
-    if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW) or not document.is_current:
-        raise DecisionNotAllowed(_("This document cannot be reviewed now."))
-    reason = clean_text(reason, multiline=True)
-    if not accept and not reason:
-        raise ValidationFailed(_("Enter the reason for rejecting this document"), field="reason")
-    with transaction.atomic():
-        document.status = (ApplicationDocument.Status.ACCEPTED if accept
-                           else ApplicationDocument.Status.REJECTED)
-        document.rejection_reason = "" if accept else reason[:1000]
-        document.reviewed_by = actor
-        document.reviewed_at = timezone.now()
-        document.save()
-        if app.status == CaseStatus.SUBMITTED:
-            application_open_for_review(application=app, actor=actor)
-        cases.case_add_event(
-            case=app.case, code="document_accepted" if accept else "document_rejected",
-            actor=actor, channel=Channel.BACK_OFFICE,
-            params={"document_kind": document.kind, "reason": document.rejection_reason})
-        application_audit(actor, "document.accept" if accept else "document.reject", app,
-               kind=document.kind)
-    return document
-
-
-def application_request_changes(*, application: Application, actor) -> Application:
-    """Send the application back: the applicant replaces the rejected documents only."""
-    _ensure_reviewer(actor, application)
-    with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("case").get(
-            pk=application.pk)
-        if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
-            raise DecisionNotAllowed(_("This application is not waiting for review."))
-        if not app.documents.filter(is_current=True,
-                                    status=ApplicationDocument.Status.REJECTED).exists():
-            raise DecisionNotAllowed(_("Reject at least one document before sending the "
-                                       "application back."))
-        app.status = CaseStatus.ACTION_REQUIRED
-        app.save(update_fields=["status", "updated_at"])
-        cases.case_set_status(case=app.case, status=CaseStatus.ACTION_REQUIRED,
-                              code="changes_requested", actor=actor,
-                              channel=Channel.BACK_OFFICE)
-        application_audit(actor, "application.request_changes", app)
-        application_send_resume_link(application=app)
-        tasks.application_event_queue(app, "changes_requested")
-    return app
-
-
-def registration_number_issue(*, country: str, on: date) -> str:
-    """The next registration number of the country, in its pack's format. Every way of
-    registering a person (an approved application, an approved dependant) draws here."""
-    return get_pack(country).registration_number(counter_next(f"registration:{country}"), on)
-
-
-def application_approve(*, application: Application, actor) -> Application:
-    """Approve: the person is registered and gets a registration number and card."""
-    _ensure_reviewer(actor, application)
-    with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("case").get(
-            pk=application.pk)
-        if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW):
-            raise DecisionNotAllowed(_("This application is not waiting for review."))
-        pending = [item for item in application_checklist(app)
-                   if item.kind.required and item.status not in ("accepted", "provided")]
-        if pending:
-            raise DecisionNotAllowed(
-                _("Accept every required document before approving."),
-                fields={f"document:{i.kind.code}": i.kind.label for i in pending})
-        today = _today(app.country)
-        assert app.date_of_birth is not None  # application_missing() guaranteed it
-        number = registration_number_issue(country=app.country, on=today)
-        person = people.person_register(
-            country=app.country, id_type=app.id_type, id_number=app.id_number,
-            given_names=app.given_names, family_names=app.family_names,
-            date_of_birth=app.date_of_birth, nationality=app.nationality, email=app.email,
-            mobile_phone=app.mobile_phone, carrier=app.carrier,
-            subdivision_code=app.subdivision_code, street=app.street,
-            residency_document=app.residency_document, language=app.language,
-            registration_number=number)
-        affiliation = affiliation_services.affiliation_open_on_registration(
-            person=person, affiliation_type=app.affiliation_type, starts_on=today, actor=actor)
-        app.status = CaseStatus.APPROVED
-        app.person = person
-        app.decided_at = timezone.now()
-        app.decided_by = actor
-        app.save()
-        cases.case_set_subject(case=app.case, id_type=app.id_type, id_number=app.id_number,
-                               person=person)
-        cases.case_set_status(case=app.case, status=CaseStatus.APPROVED, code="approved",
-                              actor=actor, channel=Channel.BACK_OFFICE,
-                              params={"registration_number": number})
-        application_audit(actor, "application.approve", app, registration_number=number,
-               affiliation_number=affiliation.number)
-        tasks.application_event_queue(app, "approved")
-    return app
-
-
-def application_reject(*, application: Application, reason: str, actor) -> Application:
-    _ensure_reviewer(actor, application)
-    reason = clean_text(reason, multiline=True)
-    if not reason:
-        raise ValidationFailed(_("Enter the reason for rejecting the application"),
-                               field="reason")
-    with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("case").get(
-            pk=application.pk)
-        if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW,
-                              CaseStatus.ACTION_REQUIRED):
-            raise DecisionNotAllowed(_("This application is not waiting for review."))
-        app.status = CaseStatus.REJECTED
-        app.decided_at = timezone.now()
-        app.decided_by = actor
-        app.decision_reason = reason[:2000]
-        app.save()
-        cases.case_set_status(case=app.case, status=CaseStatus.REJECTED, code="rejected",
-                              actor=actor, channel=Channel.BACK_OFFICE,
-                              params={"reason": app.decision_reason})
-        application_audit(actor, "application.reject", app)
-        tasks.application_event_queue(app, "rejected")
     return app

@@ -1,0 +1,196 @@
+"""The documents of an application: upload, replace, remove, and the sweep of orphan files.
+
+A failed write loses nothing. Files and rows cannot change in one transaction, so the order
+is what keeps them true to each other:
+
+1. the new file is written first, under a name of its own (nothing points at it yet);
+2. the rows change inside the transaction (the new row in, the old one out or kept as
+   history);
+3. the old file is deleted only after the commit (``transaction.on_commit``).
+
+If the transaction fails, the new file is deleted at once and the old row and file are as
+they were. A crash between the steps can only leave a file that no row points at, never a
+row pointing at a missing file: ``documents_sweep`` (``ventanilla documents_sweep``) removes
+those once they are older than an upload could take, and reports any row whose file is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.cases import services as cases
+from ventanilla.cases.models import CaseStatus
+from ventanilla.core.channels import Channel
+from ventanilla.core.errors import ValidationFailed
+from ventanilla.core.text import clean_text
+from ventanilla.countries.registry import get_pack
+
+from .. import uploads
+from ..errors import EmailNotConfirmed, NotEditable
+from ..models import DOCUMENTS_PREFIX, Application, ApplicationDocument
+from .shared import UPLOAD_STATUSES, application_audit, is_staff_actor
+
+logger = logging.getLogger(__name__)
+
+
+def _storage() -> Storage:
+    return ApplicationDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
+
+
+def _file_discard(name: str | None) -> None:
+    """Delete a stored file; if that fails, the sweep will find it."""
+    if not name:
+        return
+    try:
+        _storage().delete(name)
+    except Exception:
+        logger.exception("documents: could not delete %s; documents_sweep will", name)
+
+
+def document_upload(*, application: Application, kind: str, data: bytes, filename: str,
+                    actor=None) -> ApplicationDocument:
+    pack = get_pack(application.country)
+    if application.status not in UPLOAD_STATUSES:
+        raise NotEditable()
+    if application.channel != Channel.IN_PERSON and application.email_verified_at is None:
+        raise EmailNotConfirmed()
+    doc_kind = pack.document_kind(kind)
+    if doc_kind is None or doc_kind.provided_by_form:
+        raise ValidationFailed(_("Choose which document this is"), field="kind")
+    prepared = uploads.upload_prepare(data=data, limits=uploads.UploadLimits.from_settings())
+    doc = ApplicationDocument(
+        application=application, kind=kind,
+        original_name=clean_text(filename, max_length=200),
+        content_type=prepared.content_type, size=len(prepared.data),
+        sha256=hashlib.sha256(prepared.data).hexdigest(),
+        uploaded_by=actor if is_staff_actor(actor) else None,
+    )
+    # 1. The new file first: no row points at it until the transaction commits.
+    doc.file.save(f"{doc.public_id}.{uploads.ALLOWED_CONTENT_TYPES[prepared.content_type]}",
+                  ContentFile(prepared.data), save=False)
+    try:
+        # 2. The rows, all or nothing.
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.status not in UPLOAD_STATUSES:  # submitted meanwhile
+                raise NotEditable()
+            previous = locked.documents.filter(kind=kind, is_current=True).first()
+            if previous is not None:
+                if locked.status == CaseStatus.DRAFT:
+                    previous.delete()
+                    # 3. The old file only once its row is gone for good.
+                    transaction.on_commit(partial(_file_discard, previous.file.name),
+                                          robust=True)
+                elif previous.status == ApplicationDocument.Status.ACCEPTED:
+                    raise NotEditable(
+                        _("This document was accepted and does not need replacing."))
+                else:  # sent back: the rejected file stays as history
+                    previous.is_current = False
+                    previous.save(update_fields=["is_current", "updated_at"])
+            doc.application = locked
+            doc.save()
+            if previous is not None and locked.status == CaseStatus.ACTION_REQUIRED:
+                cases.case_add_event(case=locked.case, code="document_replaced",
+                                     channel=locked.channel, params={"document_kind": kind})
+            application_audit(actor, "document.upload", locked, kind=kind,
+                              **({"removed_from_pdf": list(prepared.removed)}
+                                 if prepared.removed else {}))
+    except BaseException:
+        _file_discard(doc.file.name)
+        raise
+    if prepared.removed:
+        logger.info("documents: removed %s from a PDF (document %s)",
+                    ", ".join(prepared.removed), doc.public_id)
+    return doc
+
+
+def document_remove(*, application: Application, document_id, actor=None) -> None:
+    if application.status != CaseStatus.DRAFT:
+        raise NotEditable()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != CaseStatus.DRAFT:
+            raise NotEditable()
+        doc = locked.documents.filter(public_id=document_id, is_current=True).first()
+        if doc is None:
+            return
+        doc.delete()
+        application_audit(actor, "document.remove", locked, kind=doc.kind)
+        transaction.on_commit(partial(_file_discard, doc.file.name), robust=True)
+
+
+# --- the sweep of what a crash leaves --------------------------------------------------------
+
+@dataclass
+class SweepReport:
+    removed: list[str] = field(default_factory=list)  # orphan files deleted (or to delete)
+    recent: list[str] = field(default_factory=list)  # orphans younger than the grace period
+    missing: list[ApplicationDocument] = field(default_factory=list)  # rows without a file
+
+
+def _stored_files(storage: Storage) -> dict[str, datetime]:
+    """Every file under the documents' prefix, with when it was last written."""
+    files: dict[str, datetime] = {}
+    try:
+        folders, loose = storage.listdir(DOCUMENTS_PREFIX)
+    except FileNotFoundError:
+        return files
+    for folder in folders:
+        for name in storage.listdir(f"{DOCUMENTS_PREFIX}/{folder}")[1]:
+            path = f"{DOCUMENTS_PREFIX}/{folder}/{name}"
+            files[path] = storage.get_modified_time(path)
+    for name in loose:
+        files[f"{DOCUMENTS_PREFIX}/{name}"] = storage.get_modified_time(
+            f"{DOCUMENTS_PREFIX}/{name}")
+    return files
+
+
+def documents_sweep(*, older_than: timedelta, dry_run: bool = False,
+                    now: datetime | None = None) -> SweepReport:
+    """Delete stored files no document row points at, once older than ``older_than`` (an
+    upload in progress has written its file and not yet committed its row), and report
+    rows whose file is missing. With ``dry_run`` nothing is deleted."""
+    storage = _storage()
+    now = now or timezone.now()
+    # Files are listed before rows are read: a file written after the listing is not seen,
+    # and one listed but younger than the grace period is never deleted, so no row can
+    # commit for a file while it is being removed.
+    files = _stored_files(storage)
+    referenced = set(ApplicationDocument.objects.values_list("file", flat=True))
+    report = SweepReport()
+    for name, modified in sorted(files.items()):
+        if name in referenced:
+            continue
+        if now - modified < older_than:
+            report.recent.append(name)
+            continue
+        report.removed.append(name)
+        if not dry_run:
+            storage.delete(name)
+    if not dry_run:
+        _remove_empty_folders(storage, {name.rsplit("/", 1)[0] for name in report.removed})
+    for doc in (ApplicationDocument.objects.select_related("application__case")
+                .order_by("created_at").iterator()):
+        stored = doc.file.name
+        if not stored or (stored not in files and not storage.exists(stored)):
+            report.missing.append(doc)
+    return report
+
+
+def _remove_empty_folders(storage: Storage, folders: set[str]) -> None:
+    # Only a storage on disk has folders to remove; object stores have none.
+    for folder in folders:
+        with contextlib.suppress(NotImplementedError, OSError):
+            os.rmdir(storage.path(folder))
