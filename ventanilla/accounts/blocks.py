@@ -11,6 +11,7 @@ from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ventanilla.core.text import clean_text
 
+from .authz import is_staff, staff_acting
 from .models import AccountBlock
 
 
@@ -55,10 +56,8 @@ def account_block(*, person, cause: str, detail: str = "", actor=None) -> Accoun
     block. Staff blocks need the unblock permission and a reason."""
     if cause not in AccountBlock.Cause.values:
         raise ValidationFailed(_("Choose a cause"), field="cause")
-    staff = actor is not None and getattr(actor, "is_authenticated", False)
-    if cause == AccountBlock.Cause.STAFF and not (
-            staff and actor.has_perm("accounts.unblock_account")):
-        raise PermissionDenied()
+    if cause == AccountBlock.Cause.STAFF:
+        staff_acting(actor, perm="accounts.unblock_account", country=person.country)
     text = clean_text(detail, max_length=300)
     if cause == AccountBlock.Cause.STAFF and not text:
         raise ValidationFailed(_("Enter the reason"), field="detail")
@@ -68,7 +67,7 @@ def account_block(*, person, cause: str, detail: str = "", actor=None) -> Accoun
     try:
         with transaction.atomic():
             block = AccountBlock.objects.create(person=person, cause=cause, detail=text,
-                                                blocked_by=actor if staff else None)
+                                                blocked_by=actor if is_staff(actor) else None)
             audit_record(actor=actor, action="account.block", obj=person,
                          subject_ref=person.subject_ref,
                          details={"cause": cause, "detail": text})
@@ -79,8 +78,7 @@ def account_block(*, person, cause: str, detail: str = "", actor=None) -> Accoun
 
 def account_unblock(*, person, reason: str, actor) -> AccountBlock:
     """Staff unblock a person's web account; the reason is required and recorded."""
-    if not (actor and actor.is_authenticated and actor.has_perm("accounts.unblock_account")):
-        raise PermissionDenied()
+    staff_acting(actor, perm="accounts.unblock_account", country=person.country)
     text = clean_text(reason, max_length=300)
     if not text:
         raise ValidationFailed(_("Enter the reason for unblocking"), field="reason")

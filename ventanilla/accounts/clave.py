@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.audit import audit_record
-from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import mask_email
 
 from . import one_time
+from .authz import staff_acting
 from .models import OneTimeSecret
 
 CLAVE_TTL = timedelta(hours=24)
@@ -37,8 +38,7 @@ def username_for(person) -> str:
 def clave_issue(*, person, actor) -> str:
     """An agent, having checked the identity document, issues a one-time code (24 hours,
     single use). Earlier unused codes of the person stop working."""
-    if not (actor and actor.is_authenticated and actor.has_perm("people.issue_clave")):
-        raise PermissionDenied()
+    staff_acting(actor, perm="people.issue_clave", country=person.country)
     if not person.registration_number:
         raise ValidationFailed(_("Only people registered with the health system get a clave."),
                                field="person")

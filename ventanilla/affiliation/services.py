@@ -5,9 +5,9 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.audit import audit_record
 from ventanilla.core.counters import counter_next
-from ventanilla.core.errors import PermissionDenied
 from ventanilla.countries.registry import get_pack
 
 from . import rules, selectors
@@ -18,8 +18,7 @@ from .models import Affiliation
 def affiliation_open(*, person, affiliation_type: str, starts_on: date, actor,
                      holder: Affiliation | None = None, relationship: str = "") -> Affiliation:
     """Affiliate a registered person (R-AFF-01); dependants hang from a holder (R-DEP-01)."""
-    if not (actor and actor.is_authenticated and actor.has_perm("affiliation.add_affiliation")):
-        raise PermissionDenied()
+    staff_acting(actor, perm="affiliation.add_affiliation", country=person.country)
     return _open(person=person, affiliation_type=affiliation_type, starts_on=starts_on,
                  actor=actor, holder=holder, relationship=relationship)
 
@@ -78,9 +77,7 @@ def _open(*, person, affiliation_type: str, starts_on: date, actor,
 
 def affiliation_end(*, affiliation: Affiliation, ends_on: date, reason: str, actor
                     ) -> Affiliation:
-    if not (actor and actor.is_authenticated and actor.has_perm(
-            "affiliation.change_affiliation")):
-        raise PermissionDenied()
+    staff_acting(actor, perm="affiliation.change_affiliation", country=affiliation.country)
     if ends_on < affiliation.starts_on:
         raise AffiliationRefused(_("The end date must be on or after the start date."),
                                  field="ends_on")

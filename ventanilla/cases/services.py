@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.accounts.authz import is_staff, staff_acting
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound, ValidationFailed
 from ventanilla.core.ratelimit import limit
@@ -126,10 +127,8 @@ def case_open_in_person(*, person, kind: str, description: str, channel: Channel
     """R-AFF-03 / R-AFF-05: route a complex matter (a contribution error, a denied benefit,
     repeated rejection of a dependant, a visa conflict, an appeal) to an in-person case, and
     tell the person that legal advice may be needed."""
-    if _is_user(actor) and actor.is_staff and not actor.has_perm("cases.add_case"):
-        from ventanilla.core.errors import PermissionDenied
-
-        raise PermissionDenied()
+    if is_staff(actor):
+        staff_acting(actor, perm="cases.add_case", country=person.country)
     if not rules.needs_in_person_visit(kind):
         raise NotAnInPersonMatter(field="kind")
     text = clean_text(description, max_length=2000, multiline=True)

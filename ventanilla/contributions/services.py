@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.audit import audit_record
-from ventanilla.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ventanilla.core.errors import Conflict, ValidationFailed
 
 from .models import ContributionPayment
 
@@ -15,9 +16,8 @@ from .models import ContributionPayment
 def payment_record(*, affiliation, period: date, amount: Decimal, paid_on: date,
                    reference: str = "", actor) -> ContributionPayment:
     """Record a month's contribution received (from the collection system or an office)."""
-    if not (actor and actor.is_authenticated and actor.has_perm(
-            "contributions.add_contributionpayment")):
-        raise PermissionDenied()
+    staff_acting(actor, perm="contributions.add_contributionpayment",
+                 country=affiliation.country)
     if period.day != 1:
         raise ValidationFailed(_("The period is the first day of a month"), field="period")
     if period < affiliation.starts_on.replace(day=1):

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_acting, staff_may
 from ventanilla.affiliation import selectors as affiliation_selectors
 from ventanilla.affiliation.models import Affiliation
 from ventanilla.affiliation.rules import Coverage
-from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.errors import ValidationFailed
 from ventanilla.countries.registry import get_pack
 
 from . import rules
@@ -82,22 +82,21 @@ def request_get_for_holder(person, public_id) -> DependantRequest:
 
 def request_get_for_staff(actor, public_id, *, permission: str = VIEW_PERMISSION
                           ) -> DependantRequest:
-    if not (actor and actor.is_authenticated and (
-            actor.has_perm(permission) or actor.has_perm(REVIEW_PERMISSION))):
-        raise PermissionDenied()
+    held = permission if staff_may(actor, permission) else REVIEW_PERMISSION
+    staff_acting(actor, perm=held, country=None)
     pk = _uuid(public_id)
     found = (DependantRequest.objects.select_related("case", "holder_affiliation__person")
              .filter(public_id=pk).first()) if pk else None
-    if found is None or not serves_country(actor, found.country):
+    if found is None:
         raise RequestNotFound()
+    staff_acting(actor, perm=held, country=found.country, other_country=RequestNotFound)
     return found
 
 
 def review_queue(actor) -> QuerySet[DependantRequest]:
     """Requests waiting for a decision, oldest first; staff of one country see only
     theirs."""
-    if not (actor and actor.is_authenticated and actor.has_perm(REVIEW_PERMISSION)):
-        raise PermissionDenied()
+    staff_acting(actor, perm=REVIEW_PERMISSION, country=None)  # filtered by country below
     qs = (DependantRequest.objects.select_related("case", "holder_affiliation__person")
           .filter(status__in=OPEN_STATUSES).order_by("created_at", "id"))
     country = getattr(actor, "country", "") or ""

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import is_staff, staff_acting
 from ventanilla.affiliation import services as affiliation_services
 from ventanilla.affiliation.models import Affiliation
 from ventanilla.cases import services as cases
@@ -48,8 +48,7 @@ def _today(country: str) -> date:
     return timezone.localtime(timezone.now(), get_pack(country).tz).date()
 
 
-def _staff(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_staff
+_staff = is_staff
 
 
 def request_audit(actor, action: str, request: DependantRequest, **details) -> None:
@@ -64,8 +63,7 @@ def request_audit(actor, action: str, request: DependantRequest, **details) -> N
 
 def _ensure_may_file(*, holder_person, channel: Channel, actor) -> None:
     if _staff(actor):
-        if not (actor.has_perm(ADD_PERMISSION) and serves_country(actor, holder_person.country)):
-            raise PermissionDenied()
+        staff_acting(actor, perm=ADD_PERMISSION, country=holder_person.country)
         return
     if channel in STAFF_CHANNELS:
         raise PermissionDenied()
@@ -225,12 +223,10 @@ def dependant_request_create(*, holder_person, relationship: str, dependant: dic
 # --- deciding --------------------------------------------------------------------------------
 
 def _ensure_reviewer(actor, request: DependantRequest, *, approve: bool) -> None:
-    if not (_staff(actor) and actor.has_perm(selectors.REVIEW_PERMISSION)
-            and serves_country(actor, request.country)):
-        raise PermissionDenied()
+    staff_acting(actor, perm=selectors.REVIEW_PERMISSION, country=request.country)
     # Approving opens the dependant's affiliation, which is the affiliation staff's call.
-    if approve and not actor.has_perm("affiliation.add_affiliation"):
-        raise PermissionDenied()
+    if approve:
+        staff_acting(actor, perm="affiliation.add_affiliation", country=request.country)
 
 
 def _dependant_person(request: DependantRequest, today: date):

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.audit import audit_record
-from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
@@ -113,9 +114,7 @@ def referral_issue(*, person, specialty: Service, issued_by: str, issued_on: dat
                    centre: Centre | None = None, today: date | None = None) -> Referral:
     """Staff record a referral from a doctor or health centre (audited). ``today`` is the
     person's country's date (the default)."""
-    if not (actor is not None and getattr(actor, "is_authenticated", False)
-            and actor.has_perm("scheduling.add_referral")):
-        raise PermissionDenied()
+    staff_acting(actor, perm="scheduling.add_referral", country=person.country)
     if specialty.kind != Service.Kind.MEDICAL or specialty.country != person.country:
         raise ValidationFailed(_("Choose a medical specialty of the person's country."),
                                field="specialty")

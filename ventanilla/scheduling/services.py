@@ -26,8 +26,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.accounts.blocks import account_blocked_error, account_check_not_blocked
-from ventanilla.accounts.roles import serves_country
 from ventanilla.core import rawsql
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
@@ -156,9 +156,7 @@ def _check_staff(actor, *, perm: str, country: str) -> bool:
     """True when a staff member acts (and may); False when the person acts themself."""
     if actor is None:
         return False
-    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_staff", False)
-            and actor.has_perm(perm) and serves_country(actor, country)):
-        raise PermissionDenied()
+    staff_acting(actor, perm=perm, country=country)
     return True
 
 

@@ -6,10 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import StaffSession
 from ventanilla.core.audit import audit_record
-from ventanilla.core.errors import PermissionDenied
 
 from .. import selectors
 
@@ -34,10 +33,8 @@ class LapsedOut(Schema):
 def foreign_residents_without_coverage(request, country: str):
     """R-ID-03: foreign residents registered with a visa or residency document whose
     coverage has lapsed or ended today: their residency may be at risk. Audited."""
-    actor = request.auth
-    if not actor.has_perm("affiliation.view_affiliation") or not serves_country(
-            actor, country.upper()):
-        raise PermissionDenied()
+    actor = staff_acting(request.auth, perm="affiliation.view_affiliation",
+                         country=country.upper())
     rows = selectors.foreign_residents_without_coverage(country=country.upper(),
                                                         on=timezone.localdate())
     audit_record(actor=actor, action="affiliation.lapsed_foreigners",

@@ -5,10 +5,9 @@ from datetime import date, datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.audit import audit_record
-from ventanilla.core.errors import PermissionDenied
 
 from .. import services
 from ..models import Case, CaseStatus
@@ -93,10 +92,8 @@ def case_in_person(request, payload: InPersonIn):
     from ventanilla.countries.registry import get_pack
     from ventanilla.people.selectors import person_find
 
-    actor = request.auth
     pack = get_pack(payload.country)
-    if not actor.has_perm("cases.add_case") or not serves_country(actor, pack.code):
-        raise PermissionDenied()
+    actor = staff_acting(request.auth, perm="cases.add_case", country=pack.code)
     number = pack.validate_id(payload.id_type, payload.id_number)
     person = person_find(country=pack.code, id_type=payload.id_type, id_number=number)
     if person is None:
@@ -114,11 +111,12 @@ def case_get(request, reference: str):
     """A case for its owner (the application's access token) or for staff."""
     actor = actor_of(request)
     if actor is not None:
-        if not actor.has_perm("cases.view_case"):
-            raise PermissionDenied()
+        staff_acting(actor, perm="cases.view_case", country=None)
         case = services.case_get(reference)
-        if case is None or not serves_country(actor, case.country):
+        if case is None:
             raise services.CaseNotFound()
+        staff_acting(actor, perm="cases.view_case", country=case.country,
+                     other_country=services.CaseNotFound)
         audit_record(actor=actor, action="case.view", obj=case,
                      subject_ref=f"{case.country}:{case.subject_id_type}:{case.subject_id_number}")
         return case_out(case, public_only=False)

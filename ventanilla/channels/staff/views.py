@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_may, staff_serves
 from ventanilla.cases.selectors import case_history
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
@@ -58,11 +58,11 @@ def staff_required(view):
 
 @staff_required
 def home(request):
-    if request.user.has_perm("registration.review_application"):
+    if staff_may(request.user, "registration.review_application"):
         return redirect("staff:queue")
-    if request.user.has_perm("registration.register_in_person"):
+    if staff_may(request.user, "registration.register_in_person"):
         return redirect("staff:counter")
-    if request.user.has_perm("scheduling.add_booking"):  # call centre operators
+    if staff_may(request.user, "scheduling.add_booking"):  # call centre operators
         return redirect("staff:callcentre")
     raise Http404
 
@@ -91,7 +91,7 @@ def _staff_app(request, public_id):
         app = selectors.application_get(public_id)
     except ApplicationNotFound as exc:
         raise Http404 from exc
-    if not serves_country(request.user, app.country):
+    if not staff_serves(request.user, app.country):
         raise Http404
     return app
 

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ventanilla.accounts import blocks
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_serves
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
@@ -141,7 +141,7 @@ def caller_find(request: HttpRequest) -> HttpResponse:
 
 
 def _serves(request: HttpRequest, person: Person) -> bool:
-    return serves_country(request.user, person.country)
+    return staff_serves(request.user, person.country)
 
 
 # --- the caller's page ----------------------------------------------------------------------

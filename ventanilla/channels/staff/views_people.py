@@ -23,9 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ventanilla.accounts import blocks
+from ventanilla.accounts.authz import staff_may, staff_serves
 from ventanilla.accounts.clave import CLAVE_TTL, clave_issue
 from ventanilla.accounts.models import AccountBlock
-from ventanilla.accounts.roles import serves_country
 from ventanilla.affiliation.selectors import (
     affiliate_overview,
     foreign_residents_without_coverage,
@@ -64,7 +64,7 @@ def _staff_person(request: HttpRequest, public_id) -> Person:
     """The person, if this staff member serves their country; otherwise a 404 (staff of
     another country must not learn that the person exists)."""
     person = person_get(public_id)
-    if person is None or not serves_country(request.user, person.country):
+    if person is None or not staff_serves(request.user, person.country):
         raise Http404
     return person
 
@@ -98,7 +98,7 @@ def person_find_view(request: HttpRequest) -> HttpResponse:
             audit_record(actor=request.user, action="person.find", object_type="people.person",
                          object_id=str(person.public_id) if person else "",
                          subject_ref=subject_ref, details={"found": person is not None})
-            if person is not None and serves_country(request.user, person.country):
+            if person is not None and staff_serves(request.user, person.country):
                 return redirect("staff:person", public_id=person.public_id)
             not_found = True
     status = INVALID if form.errors else 200
@@ -164,8 +164,8 @@ def _person_page(request: HttpRequest, person: Person, *, bound: dict | None = N
 
 def _referral_rows(request: HttpRequest, person: Person, *, today: date) -> list | None:
     """The person's referrals (R-APT-08) for staff who may read them, else None."""
-    if not (request.user.has_perm("scheduling.view_referral")
-            or request.user.has_perm("scheduling.add_referral")):
+    if not (staff_may(request.user, "scheduling.view_referral")
+            or staff_may(request.user, "scheduling.add_referral")):
         return None
     from .views_referrals import referral_rows  # it imports this module
 

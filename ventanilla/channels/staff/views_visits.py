@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_serves
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
@@ -87,7 +87,7 @@ def visits_day(request: HttpRequest) -> HttpResponse:
 def _day_page(request: HttpRequest, *, centre: Centre | None, day: date | None, form=None,
               centres=None, errors=(), status: int = 200) -> HttpResponse:
     """The bookings show personal data: every rendering with a centre is audited."""
-    if centre is not None and not serves_country(request.user, centre.country):
+    if centre is not None and not staff_serves(request.user, centre.country):
         raise Http404
     rows: list[dict] = []
     if centre is not None:
@@ -133,7 +133,7 @@ def _day_page(request: HttpRequest, *, centre: Centre | None, day: date | None, 
 @permission_required("scheduling.change_booking", raise_exception=True)
 def visit_attendance(request: HttpRequest, public_id) -> HttpResponse:
     booking = scheduling_selectors.booking_get(public_id)
-    if booking is None or not serves_country(request.user, booking.slot.centre.country):
+    if booking is None or not staff_serves(request.user, booking.slot.centre.country):
         raise Http404
     centre = booking.slot.centre
     day = timezone.localtime(booking.slot.starts_at, get_pack(centre.country).tz).date()

@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import StaffSession
 from ventanilla.core.audit import audit_record
-from ventanilla.core.errors import NotFound, PermissionDenied
+from ventanilla.core.errors import NotFound
 
 from ..selectors import contribution_history, contribution_quote
 
@@ -74,10 +74,8 @@ def history(request, country: str, affiliation_number: str):
     affiliate's own view comes with sign-in). Audited."""
     from ventanilla.affiliation.models import Affiliation
 
-    actor = request.auth
-    if not actor.has_perm("affiliation.view_affiliation") or not serves_country(
-            actor, country.upper()):
-        raise PermissionDenied()
+    actor = staff_acting(request.auth, perm="affiliation.view_affiliation",
+                         country=country.upper())
     affiliation = (Affiliation.objects.select_related("person")
                    .filter(country=country.upper(), number=affiliation_number)
                    .order_by("-starts_on").first())

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.channels import Channel
@@ -37,11 +37,10 @@ def _load(request, reference: str, *, staff_perm: str = "registration.view_appli
           ) -> Application:
     actor = actor_of(request)
     if actor is not None:
-        if not actor.has_perm(staff_perm):
-            raise PermissionDenied()
+        staff_acting(actor, perm=staff_perm, country=None)
         app = selectors.application_get_by_reference(reference)
-        if not serves_country(actor, app.country):
-            raise ApplicationNotFound()
+        staff_acting(actor, perm=staff_perm, country=app.country,
+                     other_country=ApplicationNotFound)
         services.application_audit(actor, "application.view", app)
         return app
     return selectors.application_get_for_token(reference, getattr(request, "applicant_token", ""))
@@ -165,9 +164,8 @@ def _reviewer_app(request, reference: str) -> Application:
 @router.get("/review/queue", response=list[QueueItemOut], auth=StaffSession())
 def review_queue(request, country: str | None = None, overdue: bool = False):
     """Applications waiting for review, oldest due first."""
-    actor = request.auth
-    if not actor.has_perm("registration.review_application"):
-        raise PermissionDenied()
+    actor = staff_acting(request.auth, perm="registration.review_application",
+                         country=None)  # the queue is filtered by the actor's country
     apps = selectors.review_queue(country=country, overdue_only=overdue, actor=actor)[:200]
     return [
         {"reference": a.case.reference, "country": a.country, "status": a.status,

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.accounts import one_time
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.accounts.models import OneTimeSecret
-from ventanilla.accounts.roles import serves_country
 from ventanilla.cases import services as cases
 from ventanilla.cases.models import CaseKind, CaseStatus
 from ventanilla.core.channels import Channel
-from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
@@ -42,10 +42,8 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
     """Open a case and a draft application. Online, an e-mail code is sent at once, and
     applications started are limited per client address on every channel."""
     get_pack(country)  # refuses an unknown country
-    if channel == Channel.IN_PERSON and not (
-            actor and actor.has_perm("registration.register_in_person")
-            and serves_country(actor, country)):
-        raise PermissionDenied()
+    if channel == Channel.IN_PERSON:
+        staff_acting(actor, perm="registration.register_in_person", country=country)
     email = clean_text(email).lower()
     if channel != Channel.IN_PERSON and not email:
         raise ValidationFailed(_("Enter your e-mail address"), field="email")

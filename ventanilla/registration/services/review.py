@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.accounts.roles import serves_country
+from ventanilla.accounts.authz import staff_acting
 from ventanilla.affiliation import services as affiliation_services
 from ventanilla.cases import services as cases
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.channels import Channel
 from ventanilla.core.counters import counter_next
-from ventanilla.core.errors import PermissionDenied, ValidationFailed
+from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import services as people
@@ -28,11 +28,7 @@ from .shared import application_audit, local_today
 
 
 def _ensure_reviewer(actor, application: Application) -> None:
-    if not (actor and actor.is_authenticated and actor.has_perm(
-            "registration.review_application")):
-        raise PermissionDenied()
-    if not serves_country(actor, application.country):
-        raise PermissionDenied()
+    staff_acting(actor, perm="registration.review_application", country=application.country)
 
 
 def application_open_for_review(*, application: Application, actor) -> Application:

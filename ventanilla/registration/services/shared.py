@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from ventanilla.accounts.authz import is_staff
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.audit import audit_record
 from ventanilla.countries.registry import get_pack
@@ -17,8 +18,7 @@ EDITABLE_STATUSES = (CaseStatus.DRAFT,)
 UPLOAD_STATUSES = (CaseStatus.DRAFT, CaseStatus.ACTION_REQUIRED)
 
 
-def is_staff_actor(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_staff
+is_staff_actor = is_staff
 
 
 def application_audit(actor, action: str, application: Application, **details) -> None:
