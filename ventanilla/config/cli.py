@@ -2,6 +2,7 @@
 
     ventanilla serve            set up (migrations, demo data, static files) and run
     ventanilla run              the web server (granian) and the task worker, supervised
+    ventanilla web              the web server alone (granian; for a systemd unit)
     ventanilla worker           the task worker alone: the outbox and queued tasks
     ventanilla migrate | createstaff | loaddemo | check | ...   any management command
 
@@ -72,6 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[1] if len(argv) > 1 else "help"
     if command == "serve":
         return serve(argv[2:])
+    if command == "web":
+        parser = argparse.ArgumentParser(prog="ventanilla web")
+        _run_arguments(parser)
+        args = parser.parse_args(argv[2:])
+        from .supervisor import granian_argv, web_threads, web_workers
+
+        host, _, port = args.addr.rpartition(":")
+        threads = args.threads or web_threads()
+        os.environ["VENTANILLA_WEB_THREADS"] = str(threads)
+        command_line = granian_argv(host=host or "127.0.0.1", port=int(port),
+                                    workers=args.workers or web_workers(), threads=threads)
+        os.execv(command_line[0], command_line)  # noqa: S606 (granian replaces this process)
     if command == "run":
         parser = argparse.ArgumentParser(prog="ventanilla run")
         _run_arguments(parser)

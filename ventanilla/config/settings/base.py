@@ -141,7 +141,7 @@ def connection_pool(databases: dict, *, default: str) -> None:
     db["CONN_MAX_AGE"] = 0            # required by the pool, which keeps them instead
     db["CONN_HEALTH_CHECKS"] = True   # the pool checks a connection before handing it out
     db.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": min(2, size), "max_size": size, "name": "ventanilla",
+        "min_size": 1, "max_size": size, "name": "ventanilla",
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
         "max_idle": 300, "max_lifetime": 3600}
 

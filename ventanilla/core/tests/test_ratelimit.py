@@ -112,3 +112,18 @@ def test_the_limits_come_from_settings_and_the_environment(monkeypatch):
     finally:
         monkeypatch.delenv("RATE_LIMITS")
         importlib.reload(base)
+
+
+def test_a_cache_that_is_down_does_not_turn_requests_into_errors(settings):
+    """Redis gone: the attempt is not counted (logged), and the person is served."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{closed}/0"}}
+    answer = Client().post("/api/v1/cases/lookup", {"reference": "EC-AAAAAAAA1",
+                                                    "id_number": "1"},
+                           content_type="application/json")
+    assert answer.status_code == 404
