@@ -3,6 +3,8 @@ services' (sign-in, the clave, cases)."""
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,8 @@ from ventanilla.countries.registry import all_packs
 
 
 def document_choices(*, national_only: bool = False) -> list[tuple[str, str]]:
-    """One choice per country and identity document: "EC:cedula" → "Ecuador: Cédula"."""
+    """One choice per country and identity document: "EC:cedula" → "Ecuador: Cédula", in
+    the language active now."""
     return [(f"{p.code}:{t.code}", f"{p.name}: {t.label}") for p in all_packs()
             for t in p.id_types if t.national or not national_only]
 
@@ -23,7 +26,10 @@ class DocumentField(forms.ChoiceField):
                                              "invalid_choice": _("Select your identity "
                                                                  "document")})
         super().__init__(**kwargs)
-        self.choices = document_choices(national_only=national_only)
+        # A callable: the field is built when the module loads, and labels built then would
+        # stay in that moment's language (the English sign-in pages said "Pasaporte").
+        # Django calls it each time the choices are read, in the request's language.
+        self.choices = functools.partial(document_choices, national_only=national_only)
 
 
 def _id_number_field():
