@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ventanilla.channels.staff.forms import AdminLoginForm
 from ventanilla.channels.web.views import session_keepalive
 from ventanilla.demo import views as demo_views
 from ventanilla.demo import whatsapp as demo_whatsapp
 
 from .api import api
+
+# The admin signs in with the staff sign-in form (the username bounded by its column).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,15 +3,19 @@ services' (sign-in, the clave, cases)."""
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.fields import TextField
 from ventanilla.core.forms import GovukDateField, GovukDateInput
 from ventanilla.countries.registry import all_packs
 
 
 def document_choices(*, national_only: bool = False) -> list[tuple[str, str]]:
-    """One choice per country and identity document: "EC:cedula" → "Ecuador: Cédula"."""
+    """One choice per country and identity document: "EC:cedula" → "Ecuador: Cédula", in
+    the language active now."""
     return [(f"{p.code}:{t.code}", f"{p.name}: {t.label}") for p in all_packs()
             for t in p.id_types if t.national or not national_only]
 
@@ -23,11 +27,14 @@ class DocumentField(forms.ChoiceField):
                                              "invalid_choice": _("Select your identity "
                                                                  "document")})
         super().__init__(**kwargs)
-        self.choices = document_choices(national_only=national_only)
+        # A callable: the field is built when the module loads, and labels built then would
+        # stay in that moment's language (the English sign-in pages said "Pasaporte").
+        # Django calls it each time the choices are read, in the request's language.
+        self.choices = functools.partial(document_choices, national_only=national_only)
 
 
 def _id_number_field():
-    return forms.CharField(
+    return TextField(
         label=_("Identity document number"), max_length=20,
         error_messages={"required": _("Enter your identity document number")},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false",
@@ -45,7 +52,7 @@ class SignInForm(_IdentityForm):
     document = DocumentField()
     id_number = _id_number_field()
     password = forms.CharField(
-        label=_("Clave"), strip=False,
+        label=_("Clave"), strip=False, max_length=128,
         error_messages={"required": _("Enter your clave")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
@@ -63,7 +70,7 @@ class NewClaveField(forms.CharField):
 class ClaveCodeForm(_IdentityForm):
     document = DocumentField()
     id_number = _id_number_field()
-    code = forms.CharField(
+    code = TextField(
         label=_("Code from the service centre"), max_length=12,
         help_text=_("8 letters and digits, printed for you at the counter. For example, "
                     "7KQ2-M9XD."),
@@ -93,7 +100,7 @@ class ClaveOnlineForm(_IdentityForm):
         label=_("Province or region where you live"),
         help_text=_("As in your registration with the health system."),
         error_messages={"required": _("Select the province or region where you live")})
-    phone_last_digits = forms.CharField(
+    phone_last_digits = TextField(
         label=_("Last 4 digits of your mobile phone number"), max_length=4, min_length=4,
         help_text=_("The number you gave when you registered."),
         error_messages={"required": _("Enter the last 4 digits of your mobile phone number"),
@@ -119,7 +126,7 @@ class ClaveLinkForm(forms.Form):
 
 
 class ContributionErrorForm(forms.Form):
-    description = forms.CharField(
+    description = TextField(
         label=_("What is wrong in your contribution history?"), max_length=2000,
         help_text=_("Say which months and what you expected to see. Do not include "
                     "passwords."),
@@ -169,11 +176,11 @@ class DependantSituationForm(forms.Form):
 
 
 class DependantDetailsForm(forms.Form):
-    given_names = forms.CharField(
+    given_names = TextField(
         label=_("Their given names"), max_length=120,
         error_messages={"required": _("Enter their given names")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    family_names = forms.CharField(
+    family_names = TextField(
         label=_("Their family names"), max_length=120,
         error_messages={"required": _("Enter their family names")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
@@ -186,12 +193,12 @@ class DependantDetailsForm(forms.Form):
     id_type = forms.ChoiceField(label=_("Their identity document"),
                                 error_messages={"required": _("Select their identity "
                                                               "document")})
-    id_number = forms.CharField(
+    id_number = TextField(
         label=_("Their identity document number"), max_length=20,
         error_messages={"required": _("Enter their identity document number")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
                                       "class": "govuk-input--width-20"}))
-    inscription_reference = forms.CharField(
+    inscription_reference = TextField(
         label=_("Registro Civil inscription reference"), max_length=60, required=False,
         help_text=_("The reference of the inscription of your marriage at the Registro "
                     "Civil."),
@@ -266,7 +273,7 @@ class InPersonMatterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What is it about?"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
         error_messages={"required": _("Select what it is about")})
-    description = forms.CharField(
+    description = TextField(
         label=_("Tell us what happened"), max_length=2000,
         help_text=_("When it happened, what you were told, and what you ask for. Do not "
                     "include passwords."),
@@ -292,7 +299,7 @@ class VisitorForm(_IdentityForm):
 
 
 class VisitorCodeForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label=_("Enter the code we sent to your e-mail"),
         help_text=_("The code has 6 digits."), max_length=12,
         error_messages={"required": _("Enter the 6-digit code from the e-mail")},
@@ -303,7 +310,7 @@ class VisitorCodeForm(forms.Form):
 class ContactForm(forms.Form):
     """R-APT-03: the person confirms how to reach them before booking."""
 
-    mobile_phone = forms.CharField(
+    mobile_phone = TextField(
         label=_("Mobile phone"), max_length=20,
         error_messages={"required": _("Enter your mobile phone number")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",

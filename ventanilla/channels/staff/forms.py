@@ -1,12 +1,19 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.fields import TextField
 from ventanilla.core.forms import GovukDateField, GovukDateInput
 from ventanilla.countries.registry import all_packs
 
+PASSWORD_MAX_LENGTH = 1024
+
 
 class StaffLoginForm(AuthenticationForm):
+    """The back office's sign-in; the admin's sign-in is the same form
+    (``AdminLoginForm``)."""
+
     error_messages = {
         "invalid_login": _("Enter a correct username and password. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
@@ -14,11 +21,21 @@ class StaffLoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Username")
-        self.fields["username"].widget.attrs.update({"autocomplete": "username",
-                                                     "spellcheck": "false"})
-        self.fields["password"].label = _("Password")
-        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        # Django's AuthenticationForm sets the username's max_length after building the
+        # field, so only the browser's maxlength attribute bounded it: a longer name went
+        # on to authenticate() and to the sign-in throttle's record (axes keeps 255
+        # characters: a 500 on PostgreSQL). A TextField checks the length of the column
+        # and drops control characters before anything reads it.
+        length = self.fields["username"].max_length or 150
+        self.fields["username"] = TextField(
+            max_length=length, label=_("Username"),
+            widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false",
+                                          "autocapitalize": "none", "autofocus": True,
+                                          "maxlength": length}))
+        # No one types a longer password; a longer one would only cost hashing time.
+        self.fields["password"] = forms.CharField(
+            label=_("Password"), strip=False, max_length=PASSWORD_MAX_LENGTH,
+            widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
         self.fields["username"].error_messages["required"] = _("Enter your username")
         self.fields["password"].error_messages["required"] = _("Enter your password")
 
@@ -36,6 +53,10 @@ class StaffLoginForm(AuthenticationForm):
                                         code="invalid_login")
 
 
+class AdminLoginForm(StaffLoginForm, AdminAuthenticationForm):
+    """The Django admin's sign-in (``admin.site.login_form``), bounded like the staff's."""
+
+
 class QueueFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
@@ -51,13 +72,13 @@ class DocumentDecisionForm(forms.Form):
         label=_("Decision"), widget=forms.RadioSelect,
         choices=[("accept", _("Accept")), ("reject", _("Reject"))],
         error_messages={"required": _("Select accept or reject")})
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason (the applicant will read it)"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RejectApplicationForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason for rejecting the application (the applicant will read it)"),
         max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Enter the reason for rejecting the application")})
@@ -91,7 +112,7 @@ class PersonFindForm(forms.Form):
     id_type = forms.ChoiceField(label=_("Identity document"),
                                 error_messages={"required": _("Select the type of identity "
                                                               "document")})
-    id_number = forms.CharField(
+    id_number = TextField(
         label=_("Identity document number"), max_length=24,
         error_messages={"required": _("Enter the identity document number")},
         widget=forms.TextInput(attrs={"width": "20", "spellcheck": "false",
@@ -122,7 +143,7 @@ class ClaveIssueForm(forms.Form):
 
 
 class AccountUnblockForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason for unblocking the web account"), max_length=300,
         help_text=_("It is recorded with your name."),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -130,7 +151,7 @@ class AccountUnblockForm(forms.Form):
 
 
 class AccountBlockForm(forms.Form):
-    detail = forms.CharField(
+    detail = TextField(
         label=_("Reason for blocking the web account"), max_length=300,
         help_text=_("It is recorded with your name."),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -143,7 +164,7 @@ class CaseOpenInPersonForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What is the matter about?"), widget=forms.RadioSelect,
         error_messages={"required": _("Select what the matter is about")})
-    description = forms.CharField(
+    description = TextField(
         label=_("Describe the problem"), max_length=2000,
         help_text=_("A few sentences: what happened, when, and what the person asks for."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -177,7 +198,7 @@ class DependantDecisionForm(forms.Form):
         choices=[("approve", _("Approve: the person is covered from today")),
                  ("reject", _("Reject"))],
         error_messages={"required": _("Select approve or reject")})
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason (the affiliate will read it)"), required=False, max_length=2000,
         help_text=_("Needed to reject: say what is missing or wrong."),
         widget=forms.Textarea(attrs={"rows": 3}))
@@ -207,17 +228,17 @@ class DependantCounterForm(forms.Form):
     marriage_abroad = forms.ChoiceField(
         label=_("For a marriage: was it celebrated in another country?"),
         widget=forms.RadioSelect(attrs={"variant": "inline"}), required=False, choices=YES_NO)
-    inscription_reference = forms.CharField(
+    inscription_reference = TextField(
         label=_("Registro Civil inscription reference"), max_length=60, required=False,
         help_text=_("Only for a marriage celebrated abroad: the reference on the certificate "
                     "of its inscription at the Registro Civil."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
                                       "width": "20"}))
-    given_names = forms.CharField(
+    given_names = TextField(
         label=_("Given names"), max_length=120,
         error_messages={"required": _("Enter their given names")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    family_names = forms.CharField(
+    family_names = TextField(
         label=_("Family names"), max_length=120,
         error_messages={"required": _("Enter their family names")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
@@ -230,7 +251,7 @@ class DependantCounterForm(forms.Form):
     id_type = forms.ChoiceField(label=_("Identity document"),
                                 error_messages={"required": _("Select the type of identity "
                                                               "document")})
-    id_number = forms.CharField(
+    id_number = TextField(
         label=_("Identity document number"), max_length=20,
         error_messages={"required": _("Enter their identity document number")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
@@ -373,7 +394,7 @@ class ReferralIssueForm(forms.Form):
         label=_("Specialty"), widget=forms.RadioSelect(attrs={"data-label-size": "m"}),
         error_messages={"required": _("Select the specialty of the referral"),
                         "invalid_choice": _("Select the specialty of the referral")})
-    issued_by = forms.CharField(
+    issued_by = TextField(
         label=_("Referred by"), max_length=200,
         help_text=_("The doctor or health centre that signed the referral, as written on it."),
         error_messages={"required": _("Enter the doctor or health centre that refers"),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.fields import TextField
 from ventanilla.core.forms import GovukDateField, GovukDateInput
 from ventanilla.core.i18n import country_choices
 from ventanilla.countries.registry import all_packs, get_pack
@@ -47,7 +48,7 @@ class StaffEmailForm(EmailForm):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label=_("Enter the code we sent to your e-mail"),
         help_text=_("The code has 6 digits."), max_length=12,
         error_messages={"required": _("Enter the 6-digit code from the e-mail")},
@@ -57,11 +58,11 @@ class CodeForm(forms.Form):
 
 
 class NameForm(forms.Form):
-    given_names = forms.CharField(
+    given_names = TextField(
         label=_("Given names"), max_length=120,
         error_messages={"required": _("Enter your given names")},
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "spellcheck": "false"}))
-    family_names = forms.CharField(
+    family_names = TextField(
         label=_("Family names"), max_length=120,
         help_text=_("As written on your identity document."),
         error_messages={"required": _("Enter your family names")},
@@ -105,7 +106,7 @@ class IdTypeForm(forms.Form):
 
 class IdNumberForm(forms.Form):
     page_heading_field = "id_number"
-    id_number = forms.CharField(
+    id_number = TextField(
         max_length=24, error_messages={"required": _("Enter the number of your identity "
                                                      "document")},
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off",
@@ -121,7 +122,7 @@ class IdNumberForm(forms.Form):
 
 class MobileForm(forms.Form):
     page_heading_field = "mobile_phone"
-    mobile_phone = forms.CharField(
+    mobile_phone = TextField(
         label=_("What is your mobile phone number?"), max_length=24,
         error_messages={"required": _("Enter your mobile phone number")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
@@ -153,7 +154,7 @@ class PlaceForm(forms.Form):
 
 class StreetForm(forms.Form):
     page_heading_field = "street"
-    street = forms.CharField(
+    street = TextField(
         label=_("What is your street address?"), max_length=200,
         help_text=_("Street, number and any reference that helps find it."),
         error_messages={"required": _("Enter your street address")},
@@ -167,10 +168,10 @@ class SituationForm(forms.Form):
         required=False, label=_("I have a health or insurance card from before"))
     documents_in_other_language = forms.BooleanField(
         required=False, label=_("Some of my documents are not in Spanish"))
-    residency_document = forms.CharField(
+    residency_document = TextField(
         required=False, max_length=60, label=_("Visa or residency document number"),
         help_text=_("Foreign residents only. As printed on your visa or residency card."))
-    social_security_number = forms.CharField(
+    social_security_number = TextField(
         required=False, max_length=20, label=_("Social security number, if you have one"),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}))
 
@@ -213,7 +214,7 @@ class ResumeRequestForm(forms.Form):
             "invalid": _("Enter an e-mail address in the correct format, like "
                          "name@example.com")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    reference = forms.CharField(
+    reference = TextField(
         label=_("Application reference number"), max_length=20, required=False,
         help_text=_("If you have it: it is in the e-mail we sent you, for example "
                     "EC-7KQ29XW4P."),
@@ -221,12 +222,12 @@ class ResumeRequestForm(forms.Form):
 
 
 class CaseLookupForm(forms.Form):
-    reference = forms.CharField(
+    reference = TextField(
         label=_("Case reference number"), max_length=20,
         help_text=_("For example EC-7KQ29XW4P."),
         error_messages={"required": _("Enter the reference number")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}))
-    id_number = forms.CharField(
+    id_number = TextField(
         label=_("Identity document number of the person"), max_length=24,
         error_messages={"required": _("Enter the identity document number")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false",
@@ -236,7 +237,7 @@ class CaseLookupForm(forms.Form):
 class PlanStatusForm(forms.Form):
     """R-AFF-08: Peru's SIS status by DNI."""
 
-    id_number = forms.CharField(
+    id_number = TextField(
         label=_("DNI number"), max_length=12, help_text=_("8 digits."),
         error_messages={"required": _("Enter the DNI number")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric",

@@ -1,6 +1,8 @@
 """The registration task list and its question pages, declared once.
 
-Each step names its form, the answers it writes and the next step. Views are generic.
+Each step names its form, the answers it writes, the question whose answer it depends on
+(``needs``: the document number needs the type of document, a city its province) and the
+next step. Views are generic: a page opened before the one it needs redirects there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Step:
     form_kwargs: tuple[str, ...] = ()
     heading: Any = None  # the page's h1 when the form has several fields
     extra: dict = field(default_factory=dict)
+    needs: str | None = None  # the slug of the step whose answer this page is built from
 
 
 STEPS: list[Step] = [
@@ -35,15 +38,15 @@ STEPS: list[Step] = [
     Step("tipo-de-documento", forms.IdTypeForm, _("Which identity document do you have?"),
          "identity", ("id_type",), ("country",)),
     Step("numero-de-documento", forms.IdNumberForm, _("Identity document number"), "identity",
-         ("id_number",), ("country", "id_type")),
+         ("id_number",), ("country", "id_type"), needs="tipo-de-documento"),
     Step("celular", forms.MobileForm, _("What is your mobile phone number?"), "contact",
          ("mobile_phone",), ("country",)),
     Step("lugar-1", forms.PlaceForm, _("Where do you live?"), "contact", (), ("country",),
          extra={"level": 0}),
     Step("lugar-2", forms.PlaceForm, _("Where do you live?"), "contact", (), ("country",),
-         extra={"level": 1}),
+         extra={"level": 1}, needs="lugar-1"),
     Step("lugar-3", forms.PlaceForm, _("Where do you live?"), "contact", ("subdivision_code",),
-         ("country",), extra={"level": 2}),
+         ("country",), extra={"level": 2}, needs="lugar-2"),
     Step("calle", forms.StreetForm, _("What is your street address?"), "contact", ("street",)),
     Step("situacion", forms.SituationForm, _("Your situation"), "situation",
          ("employed_locally", "has_previous_health_card", "documents_in_other_language",
@@ -53,6 +56,15 @@ STEPS: list[Step] = [
          "situation", ("affiliation_type",), ("country",)),
 ]
 BY_SLUG = {s.slug: s for s in STEPS}
+
+
+def prerequisites(step: Step) -> list[Step]:
+    """The steps ``step`` depends on, the first one to answer first."""
+    chain: list[Step] = []
+    while step.needs is not None:
+        step = BY_SLUG[step.needs]
+        chain.insert(0, step)
+    return chain
 
 TASKS = [
     ("personal", _("Personal details")),

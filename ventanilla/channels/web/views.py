@@ -195,6 +195,14 @@ def _form_for(step: steps.Step, app: Application, request, data=None):
     return form
 
 
+def _answered(step: steps.Step, app: Application, request) -> bool:
+    """Whether the answer of ``step`` is known (a place level is in the session until the
+    last level is saved)."""
+    if step.form is forms.PlaceForm:
+        return len(_place_path(request, app)) > step.extra["level"]
+    return all(getattr(app, name) not in (None, "") for name in step.answers)
+
+
 def _place_path(request, app: Application) -> list[str]:
     stored = request.session.get("place_path")
     if stored:
@@ -212,9 +220,12 @@ def question(request, app: Application, slug: str):
         raise Http404
     if app.status != CaseStatus.DRAFT:
         return redirect("registration:tasks")
-    if step.slug == "numero-de-documento" and not app.id_type:
-        return redirect("registration:question", slug="tipo-de-documento")
     returning = request.GET.get("volver") == "revisar"
+    missing = next((s for s in steps.prerequisites(step)
+                    if not _answered(s, app, request)), None)
+    if missing is not None:  # opened before the page it is built from (a bookmark, Back)
+        return redirect(reverse("registration:question", args=[missing.slug])
+                        + ("?volver=revisar" if returning else ""))
     form = _form_for(step, app, request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,24 +1,20 @@
-"""Parsing and signing of Cloud API webhook payloads.
-
-Shape (messages only; delivery statuses are ignored)::
-
-    {"object": "whatsapp_business_account",
-     "entry": [{"id": "...", "changes": [{"field": "messages", "value": {
-         "messaging_product": "whatsapp",
-         "metadata": {"display_phone_number": "...", "phone_number_id": "..."},
-         "contacts": [{"profile": {"name": "Ana"}, "wa_id": "593991234567"}],
-         "messages": [{"from": "593991234567", "id": "wamid.X", "timestamp": "1700000000",
-                       "type": "text", "text": {"body": "Hola"}}]}}]}]}
-"""
+"""Parsing and signing of Cloud API webhook payloads (the shape is ``schema.Delivery``)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from . import schema
+
+logger = logging.getLogger("ventanilla.channels.whatsapp")
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
@@ -48,50 +44,38 @@ def signature_valid(body: bytes, header: str | None, secret: str) -> bool:
     return hmac.compare_digest(signature(body, secret).encode(), header.strip().encode())
 
 
-def _text(message: dict) -> str:
-    kind = message.get("type")
-    if kind == "text":
-        return str((message.get("text") or {}).get("body") or "")
-    if kind == "button":  # a quick-reply button of a template message
-        return str((message.get("button") or {}).get("text") or "")
-    if kind == "interactive":
-        reply = message.get("interactive") or {}
-        chosen = reply.get("button_reply") or reply.get("list_reply") or {}
-        return str(chosen.get("title") or "")
-    return ""
-
-
 def parse(body: bytes) -> list[Inbound]:
-    """The messages of a webhook delivery, in order. Raises ``PayloadInvalid``."""
+    """The messages of a webhook delivery, in order. Raises ``PayloadInvalid`` when the body
+    is not a JSON object; parts of another shape inside it are logged and left out
+    (``schema``), so that Meta, which retries any answer but 200 for days, is answered."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise PayloadInvalid("not JSON") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("entry", []), list):
+    if not isinstance(data, dict):
         raise PayloadInvalid("not a webhook payload")
+    try:
+        delivery = schema.Delivery.model_validate(data)
+    except ValidationError as exc:  # only the top level is strict: "object" not a string
+        logger.warning("WhatsApp webhook: a delivery of an unexpected shape, ignored: %s",
+                       exc.errors(include_url=False, include_input=False))
+        return []
     out: list[Inbound] = []
-    for entry in data.get("entry") or []:
-        if not isinstance(entry, dict):
-            raise PayloadInvalid("entry")
-        for change in entry.get("changes") or []:
-            value = change.get("value") if isinstance(change, dict) else None
-            if not isinstance(value, dict):
-                continue
-            names = {}
-            for contact in value.get("contacts") or []:
-                if isinstance(contact, dict):
-                    names[str(contact.get("wa_id", ""))] = str(
-                        (contact.get("profile") or {}).get("name") or "")
-            for message in value.get("messages") or []:
-                if not isinstance(message, dict) or not message.get("id") \
-                        or not message.get("from"):
-                    continue
-                sender = str(message["from"])
-                kind = str(message.get("type") or "")
-                text = _text(message)
-                out.append(Inbound(wa_id=str(message["id"]), phone=sender,
-                                   kind="text" if text else kind, text=text,
-                                   profile_name=names.get(sender, "")))
+    for entry in delivery.entry:
+        for change in entry.changes:
+            value = change.value
+            names = {c.wa_id: c.profile.name for c in value.contacts}
+            for error in value.errors:
+                logger.warning("WhatsApp webhook: error %s %s", error.code, error.title)
+            for message in value.messages:
+                text = schema.message_text(message)
+                if isinstance(message, schema.UnknownMessage):
+                    logger.info("WhatsApp webhook: message %s of type %r answered as not "
+                                "text", message.id, message.type[:40])
+                out.append(Inbound(
+                    wa_id=message.id, phone=message.sender,
+                    kind="text" if text is not None else (message.type[:32] or "unknown"),
+                    text=text or "", profile_name=names.get(message.sender, "")))
     return out
 
 

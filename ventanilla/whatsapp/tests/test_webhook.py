@@ -84,13 +84,24 @@ def test_r_apt_07_the_signature_covers_the_exact_body(webhook):
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'{"entry": 5}',
-                                 b'{"entry": ["x"]}'],
-                         ids=["not-json", "list", "entry-not-list", "entry-not-object"])
-def test_a_signed_but_malformed_body_is_a_400(webhook, raw):
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'"text"'],
+                         ids=["not-json", "list", "string"])
+def test_a_signed_body_that_is_not_a_json_object_is_a_400(webhook, raw):
     r = webhook("", "", raw=raw)
     assert r.status_code == 400
     assert r.json()["code"] == "PAYLOAD_INVALID"
+
+
+@pytest.mark.parametrize("raw", [b'{"entry": 5}', b'{"entry": ["x"]}'],
+                         ids=["entry-not-list", "entry-not-object"])
+def test_a_signed_payload_of_an_unexpected_shape_is_acknowledged_and_logged(webhook, raw,
+                                                                          caplog):
+    """Meta retries any answer but 200 for days: a payload it sends in a shape we do not
+    know is answered 200 (nothing processed) and logged for us to look at."""
+    r = webhook("", "", raw=raw)
+    assert (r.status_code, r.json()) == (200, {"status": "ok", "processed": 0})
+    assert "unexpected shape" in caplog.text or "not a list" in caplog.text
+    assert not WhatsAppMessage.objects.exists()
 
 
 def test_status_updates_and_empty_payloads_are_accepted_and_ignored(webhook):
