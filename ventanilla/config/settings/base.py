@@ -178,6 +178,9 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ventanilla.core.lockout.lockout_response"
+# axes keeps the form of a failed sign-in: never the ID number, a code or the clave in it
+AXES_SENSITIVE_PARAMETERS = ["id_number", "code", "password", "new_password",
+                             "phone_last_digits", "date_of_birth"]
 # The proxies in front (addresses or networks, "127.0.0.1,10.0.0.0/8"): from them the
 # client's address is read from X-Forwarded-For (core.middleware.client_ip), for rate limits,
 # lock-outs and the audit log. Empty: REMOTE_ADDR is the client.
