@@ -43,6 +43,7 @@ logger = logging.getLogger("ventanilla.worker")
 PAUSE_MOST = 30.0  # seconds between tries while the database is away
 TASK_RETRY_SECONDS = 30  # a task that met a database error runs again after this
 STALE_CHECK_EVERY = 60.0  # seconds
+BATCH_GIVES_UP_AFTER = 10  # database errors in a row before a --batch run gives up
 
 
 class ResilientWorker(Worker):
@@ -63,7 +64,9 @@ class ResilientWorker(Worker):
                 failures = 0
             except DatabaseError as exc:
                 failures += 1
-                pause = min(2.0 ** (failures - 1), PAUSE_MOST)
+                if self.batch and failures > BATCH_GIVES_UP_AFTER:
+                    raise  # a one-off run (cron, a test) reports it rather than wait forever
+                pause = min(2.0 ** min(failures - 1, 10), PAUSE_MOST)
                 logger.warning("worker %s: database unavailable (%s); trying again in %.0f s",
                                self.worker_id, str(exc).strip()[:200], pause)
                 if self._claimed:
@@ -71,9 +74,8 @@ class ResilientWorker(Worker):
                     self._claimed = None
                 self.running_task = False
                 for conn in connections.all(initialized_only=True):
-                    conn.close_if_unusable_or_obsolete()
-                    if not conn.is_usable():
-                        conn.close()
+                    if conn.connection is not None and not conn.is_usable():
+                        conn.close()  # a dead connection: the next query opens a new one
                 self._sleep(pause)
                 continue
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:

@@ -19,7 +19,9 @@ from ventanilla.notifications.models import OutboundMessage
 
 from .test_outbox import hello
 
-pytestmark = pytest.mark.django_db
+# The worker runs outside any transaction, as in production (it closes stale connections
+# between rounds, which a test transaction would not survive).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 RUNS: list[str] = []
 
