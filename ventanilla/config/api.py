@@ -15,6 +15,7 @@ from ventanilla.cases.api.router import router as cases_router
 from ventanilla.channels.whatsapp.router import router as whatsapp_router
 from ventanilla.contributions.api.router import router as contributions_router
 from ventanilla.core.api_errors import unexpected_error_response
+from ventanilla.core.api_schema import UNENCODABLE
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.api.router import router as countries_router
 from ventanilla.dependants.api.router import router as dependants_router
@@ -76,10 +77,15 @@ def validation_error(request, exc: NinjaValidationError):
                                                                 "file", "payload")]
         name = ".".join(loc) or "body"
         kind = err.get("type", "")
+        limit = (err.get("ctx") or {}).get("max_length")
         if kind == "missing":
             fields[name] = _("This field is required.")
         elif kind in ("json_invalid", "model_attributes_type"):
             fields[name] = _("The request body must be a JSON object.")
+        elif kind == "string_too_long" and isinstance(limit, int):
+            fields[name] = _("Use at most %(max)d characters.") % {"max": limit}
+        elif kind == UNENCODABLE:   # translated where it was raised (core.api_schema)
+            fields[name] = str(err.get("msg"))
         else:
             fields[name] = _("This value is not valid: %(reason)s") % {"reason": err.get("msg")}
     return _error(request, 422, "VALIDATION_FAILED", _("Some answers need correcting."), fields)

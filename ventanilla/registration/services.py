@@ -22,7 +22,7 @@ from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.core.counters import counter_next
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
-from ventanilla.core.text import clean_text
+from ventanilla.core.text import clean_text, email_clean
 from ventanilla.countries.registry import get_pack
 from ventanilla.notifications import tasks as notify
 from ventanilla.people import selectors as people_selectors
@@ -69,7 +69,7 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
             actor and actor.has_perm("registration.register_in_person")
             and serves_country(actor, country)):
         raise PermissionDenied()
-    email = clean_text(email).lower()
+    email = email_clean(email)
     if channel != Channel.IN_PERSON and not email:
         raise ValidationFailed(_("Enter your e-mail address"), field="email")
     with transaction.atomic():
@@ -243,7 +243,7 @@ def _clean_answers(application: Application, answers: dict) -> dict:
         if text in answers:
             cleaned[text] = clean_text(answers[text], max_length=60)
     if "email" in answers:
-        cleaned["email"] = clean_text(answers["email"]).lower()
+        attempt("email", lambda: {"email": email_clean(answers["email"])})
     if errors:
         first = next(iter(errors.values()))
         raise ValidationFailed(first, fields=errors)
