@@ -163,7 +163,7 @@ def test_a_lone_surrogate_is_a_422_naming_the_field(path, method, operation, med
 @given(st.lists(st.one_of(st.characters(), st.sampled_from(["\ud800", "\udbff", "\udc00",
                                                            "\udfff"])),
                 max_size=12).map("".join))
-def test_input_schemas_take_text_exactly_when_it_is_encodable(value):
+def test_input_schemas_take_text_exactly_when_it_is_encodable_without_controls(value):
     class Probe(InputSchema):
         text: str
 
@@ -173,8 +173,9 @@ def test_input_schemas_take_text_exactly_when_it_is_encodable(value):
         with pytest.raises(ValidationError) as refused:
             Probe(text=value)
         assert refused.value.errors()[0]["type"] == "text_unencodable"
-    else:
-        assert Probe(text=value).text == value
+    else:   # taken, less the control characters that are not line breaks or tabs
+        assert Probe(text=value).text == "".join(
+            c for c in value if c in "\t\n\r" or not (c < " " or c == "\x7f"))
 
 
 @pytest.mark.parametrize("email", ["notanemail", "ana@localhost", "a" * 300 + "@example.com",

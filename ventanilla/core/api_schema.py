@@ -41,6 +41,12 @@ def _encodable(value: Any) -> bool:
     return True
 
 
+# Control characters other than line breaks and tabs: dropped from every string of a body
+# before its length is checked (the services drop them too, core.text.clean_text), so a NUL
+# that PostgreSQL cannot store neither counts towards the limit nor reaches a query.
+_CONTROLS = dict.fromkeys(c for c in range(0x20) if chr(c) not in "\t\n\r") | {0x7F: None}
+
+
 class InputSchema(Schema):
     @field_validator("*", mode="before")
     @classmethod
@@ -48,6 +54,8 @@ class InputSchema(Schema):
         if not _encodable(value):
             raise PydanticCustomError(
                 UNENCODABLE, _("This value contains a character that is not allowed."))
+        if isinstance(value, str):
+            return value.translate(_CONTROLS)
         return value
 
 
