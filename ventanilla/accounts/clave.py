@@ -11,11 +11,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import ValidationFailed
@@ -29,6 +31,56 @@ from .models import OneTimeSecret
 CLAVE_TTL = timedelta(hours=24)
 # Crockford's alphabet: a code read out or copied from paper survives O/0 and I/1 mix-ups.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+# The longest clave taken: enough for any passphrase or password manager, short enough that
+# hashing a pasted novel cannot tie up a worker (Argon2 reads all of it).
+CLAVE_MAX_LENGTH = 128
+
+
+def clave_rule_text() -> str:
+    """What the clave rule enforces, sentence by sentence, read from the validators that
+    enforce it (``settings.AUTH_PASSWORD_VALIDATORS``) and ``CLAVE_MAX_LENGTH``: the help
+    text of every clave field, so it cannot promise one length while the rule checks
+    another. A validator this function does not know is described by its own help text."""
+    sentences = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            sentences.append(ngettext(
+                "Use at least %(min)d character and at most %(max)d.",
+                "Use at least %(min)d characters and at most %(max)d.",
+                validator.min_length) % {"min": validator.min_length, "max": CLAVE_MAX_LENGTH})
+        elif isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            sentences.append(str(_("It must not look like your name, ID number or e-mail "
+                                   "address.")))
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            sentences.append(str(_("It must not be a commonly used password.")))
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            sentences.append(str(_("It must not be only digits.")))
+        else:
+            sentences.append(str(validator.get_help_text()))
+    sentences.append(str(_("A few words you can remember work well. You may paste it from a "
+                           "password manager.")))
+    return " ".join(sentences)
+
+
+clave_rule_text_lazy = lazy(clave_rule_text, str)
+
+
+def clave_validate(person, user, password: str) -> None:
+    """The clave rule (``clave_rule_text`` says it to the person): the validators see the
+    person's name, ID and e-mail even before the account exists, so "not like your name"
+    holds for a first clave too."""
+    if len(password) > CLAVE_MAX_LENGTH:
+        raise ValidationFailed(_("Use at most %(max)d characters.") % {"max": CLAVE_MAX_LENGTH},
+                               field="password")
+    user.first_name = person.given_names[:150]
+    user.last_name = person.family_names[:150]
+    user.email = person.email
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password") from exc
 
 
 def username_for(person) -> str:
@@ -58,10 +110,7 @@ def clave_set(*, person, code: str, password: str):
         str.maketrans("OIL", "011"))
     User = get_user_model()
     user = person.user or User(username=username_for(person), is_staff=False)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), field="password") from exc
+    clave_validate(person, user, password)
     one_time.secret_redeem(purpose=OneTimeSecret.Purpose.CLAVE,
                            subject=str(person.public_id), secret=typed)
     with transaction.atomic():
@@ -174,10 +223,7 @@ def clave_set_by_link(*, token: str, password: str):
                                      "new link"), field="token")
     User = get_user_model()
     user = person.user or User(username=username_for(person), is_staff=False)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), field="password") from exc
+    clave_validate(person, user, password)
     with transaction.atomic():
         one_time.token_redeem(purpose=OneTimeSecret.Purpose.CLAVE_LINK, token=token)
         _save_password(person, user, password)

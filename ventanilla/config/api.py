@@ -14,6 +14,8 @@ from ventanilla.affiliation.api.router import router as affiliation_router
 from ventanilla.cases.api.router import router as cases_router
 from ventanilla.channels.whatsapp.router import router as whatsapp_router
 from ventanilla.contributions.api.router import router as contributions_router
+from ventanilla.core.api_errors import unexpected_error_response
+from ventanilla.core.api_schema import UNENCODABLE
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.api.router import router as countries_router
 from ventanilla.dependants.api.router import router as dependants_router
@@ -78,10 +80,15 @@ def validation_error(request, exc: NinjaValidationError):
                                                                 "file", "payload")]
         name = ".".join(loc) or "body"
         kind = err.get("type", "")
+        limit = (err.get("ctx") or {}).get("max_length")
         if kind == "missing":
             fields[name] = _("This field is required.")
         elif kind in ("json_invalid", "model_attributes_type"):
             fields[name] = _("The request body must be a JSON object.")
+        elif kind == "string_too_long" and isinstance(limit, int):
+            fields[name] = _("Use at most %(max)d characters.") % {"max": limit}
+        elif kind == UNENCODABLE:   # translated where it was raised (core.api_schema)
+            fields[name] = str(err.get("msg"))
         else:
             fields[name] = _("This value is not valid: %(reason)s") % {"reason": err.get("msg")}
     return _error(request, 422, "VALIDATION_FAILED", _("Some answers need correcting."), fields)
@@ -100,7 +107,14 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    if exc.status_code == 403:
-        return _error(request, 403, "CSRF_FAILED",
-                      _("The request was refused: reload the page and try again."))
+    # django-ninja's own refusals: a body it cannot parse (400). The CSRF refusal is
+    # core.api_auth's CsrfFailed, a DomainError.
+    if exc.status_code == 400:
+        return _error(request, 400, "BAD_REQUEST", _("The request could not be read."))
     return _error(request, exc.status_code, "HTTP_ERROR", str(exc))
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc: Exception):
+    """Anything else: 500 (or 503 when the database is unreachable), JSON, logged."""
+    return unexpected_error_response(request, exc)

@@ -1,23 +1,90 @@
-"""API authentication: staff by session (CSRF-checked), applicants by a bearer token."""
+"""API authentication: affiliates and applicants by a bearer token, signed-in people by
+their session (CSRF-checked).
+
+One rule for every operation: **a request carrying an ``Authorization`` header is judged
+on that header alone.** A bad, expired or revoked token answers 401 ``UNAUTHENTICATED``
+whatever the method; it is never handed on to the session authenticators, whose CSRF
+check would answer a POST with 403 "reload the page" (django-ninja's ``APIKeyCookie``
+checks CSRF before it even looks for a session). A request without that header is judged
+on its session, and CSRF is checked only when the session is a signed-in one and the
+method changes something: a request with no credentials at all is 401, not 403.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from .errors import PermissionDenied
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-class ApplicantToken(HttpBearer):
-    """The token returned when an application is created. Resolved per reference later."""
-
-    def authenticate(self, request, token):
-        request.applicant_token = token
-        return token or None
+class CsrfFailed(PermissionDenied):
+    code = "CSRF_FAILED"
+    default_message = _("The request was refused: reload the page and try again.")
 
 
-class StaffSession(APIKeyCookie):
-    """A signed-in staff member's session (csrf-protected like every form)."""
+class _Bearer(HttpBearer):
+    """A bearer authenticator whose refusal is final (401), see the module's docstring."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        value = request.headers.get(self.header)
+        if not value:
+            return None
+        scheme, _sep, token = value.partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token.strip():
+            raise AuthenticationError()
+        result = self.authenticate(request, token.strip())
+        if not result:
+            raise AuthenticationError()
+        return result
+
+
+class _Session(APIKeyCookie):
+    """A session authenticator: ``session_user`` says whom the session signs in (or None);
+    CSRF is checked only then, and only for a method that changes something."""
 
     param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)   # checked below, once the session is known to count
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None
+        result = self.authenticate(request, None)
+        if result and request.method not in SAFE_METHODS and not getattr(
+                request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise CsrfFailed()
+        return result
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        raise NotImplementedError
+
+
+class ApplicantToken(_Bearer):
+    """The token returned when an application is created. A token that belongs to no
+    application is 401; one that belongs to another application is that application's
+    business: the reference then answers 404 (``registration.selectors``)."""
+
+    def authenticate(self, request, token):
+        from ventanilla.registration.selectors import applicant_token_known
+
+        if not applicant_token_known(token):
+            return None
+        request.applicant_token = token
+        return token
+
+
+class StaffSession(_Session):
+    """A signed-in staff member's session (CSRF-checked like every form)."""
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
@@ -35,7 +102,7 @@ def actor_of(request):
     return None
 
 
-class AffiliateToken(HttpBearer):
+class AffiliateToken(_Bearer):
     """An affiliate's bearer token from ``POST /api/v1/auth/token`` (ID number + clave).
     ``request.auth`` is the Person; every object an affiliate can reach is filtered by it."""
 
@@ -55,10 +122,8 @@ class AffiliateToken(HttpBearer):
         return user.person
 
 
-class AffiliateSession(APIKeyCookie):
+class AffiliateSession(_Session):
     """A signed-in affiliate's portal session (CSRF-checked)."""
-
-    param_name = "sessionid"
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)

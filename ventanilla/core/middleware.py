@@ -4,6 +4,7 @@ import functools
 import ipaddress
 import uuid
 
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from . import request_context
@@ -97,3 +98,53 @@ class ApiNulRefusalMiddleware:
                 "fields": {name: message for name, values in request.GET.lists()
                            if any("\x00" in v for v in values)}}, status=422)
         return self.get_response(request)
+
+
+# Pages that show one person's data whoever asks: the affiliates' portal, the back office,
+# Django's admin, and an applicant's application in progress.
+PRIVATE_PAGE_PREFIXES = ("/portal/", "/staff/", "/admin/", "/solicitud/")
+# The only API answers a cache may keep: country facts and free times, asked anonymously.
+PUBLIC_API_PREFIXES = ("/api/v1/countries", "/api/v1/slots", "/api/v1/contributions/quote",
+                       "/api/v1/dependants/checklist", "/api/v1/openapi.json",
+                       "/api/v1/docs")
+# Downloads of a booking or a card: personal wherever they are served.
+PRIVATE_CONTENT_TYPES = ("application/pdf", "text/calendar")
+
+
+def _signed_in_session(request) -> bool:
+    """The answer was built from a session holding someone (a signed-in person, or an
+    applicant's draft): SessionMiddleware marks it ``Vary: Cookie``; no cache may keep it."""
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed and not session.is_empty()
+
+
+def carries_personal_data(request, response) -> bool:
+    path = request.path_info
+    if path.startswith(API_PREFIX):
+        return ("HTTP_AUTHORIZATION" in request.META or _signed_in_session(request)
+                or not path.startswith(PUBLIC_API_PREFIXES))
+    return (path.startswith(PRIVATE_PAGE_PREFIXES) or _signed_in_session(request)
+            or response.get("Content-Type", "").startswith(PRIVATE_CONTENT_TYPES))
+
+
+class PersonalDataCacheMiddleware:
+    """``Cache-Control: no-store`` (with Django's other never-cache headers) on every answer
+    that carries personal data, so neither a shared cache nor the browser of a shared
+    computer keeps it (issue 11, item 12). One rule, ``carries_personal_data``: under
+    ``/api/`` everything is private unless it is one of the few public prefixes asked
+    without credentials (a new operation is private by default); for pages, the private
+    prefixes, any page built from a session holding someone, and every PDF or calendar.
+    An answer that depends on the bearer token says so with ``Vary: Authorization``.
+
+    It sits outside SessionMiddleware so that it sees whether the session was used."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if carries_personal_data(request, response):
+            add_never_cache_headers(response)
+            if "HTTP_AUTHORIZATION" in request.META:
+                patch_vary_headers(response, ("Authorization",))
+        return response

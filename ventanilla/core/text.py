@@ -28,3 +28,30 @@ def mask_email(email: str) -> str:
 def mask_phone(digits: str) -> str:
     """A phone number shown back to its owner: its last 3 digits only (``•••567``)."""
     return f"•••{digits[-3:]}" if digits else ""
+
+
+EMAIL_MAX_LENGTH = 254   # RFC 5321's path limit, and Django's EmailField
+
+
+def email_clean(value: str | None, *, field: str = "email") -> str:
+    """An e-mail address that can receive a code: cleaned, lower-cased, at most 254
+    characters, of the shape Django's EmailValidator accepts with a domain that has a dot
+    (``name@localhost`` reaches nobody outside). Empty stays empty: whether one is
+    required is the caller's rule. Refused with ``ValidationFailed`` naming ``field``."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import EmailValidator
+    from django.utils.translation import gettext_lazy as _
+
+    from .errors import ValidationFailed
+
+    address = clean_text(value).lower()
+    if not address:
+        return ""
+    message = _("Enter an e-mail address in the correct format, like name@example.com")
+    if len(address) > EMAIL_MAX_LENGTH:
+        raise ValidationFailed(message, field=field)
+    try:
+        EmailValidator(allowlist=[])(address)
+    except ValidationError:
+        raise ValidationFailed(message, field=field) from None
+    return address

@@ -92,6 +92,15 @@ def application_get_by_reference(reference: str) -> Application:
     return app
 
 
+def applicant_token_known(token: str) -> bool:
+    """Whether an application was given this bearer token (a forged or mistyped one is the
+    API's 401; ``application_get_for_token`` then ties it to one reference)."""
+    if not token:
+        return False
+    digest = hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    return Application.objects.filter(access_token_hash=digest).exists()
+
+
 def application_get_for_token(reference: str, token: str) -> Application:
     """An applicant's API access: the reference plus the bearer token given at creation."""
     reference = reference_normalise(reference)

@@ -6,21 +6,26 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
+from pydantic import Field
 
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column
+from ventanilla.people.models import Person
+
+from ..clave import CLAVE_MAX_LENGTH
 from ..signin import affiliate_authenticate, api_token_issue
 
 router = Router(tags=["auth"])
 
 
-class TokenIn(Schema):
-    country: str
-    id_type: str
-    id_number: str
-    password: str
+class TokenIn(InputSchema):
+    country: str = column(Person, "country")
+    id_type: str = column(Person, "id_type")
+    id_number: str = column(Person, "id_number")
+    password: str = Field(..., max_length=CLAVE_MAX_LENGTH, description="The clave")
 
 
-class TokenOut(Schema):
+class TokenOut(OutputSchema):
     token: str
     token_type: str = "Bearer"
     expires_at: datetime

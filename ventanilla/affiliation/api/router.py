@@ -4,18 +4,20 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import StaffSession
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
+from ventanilla.people.models import Person
 
 from .. import selectors
 
 router = Router(tags=["affiliation"])
 
 
-class LapsedOut(Schema):
+class LapsedOut(OutputSchema):
     full_name: str
     id_type: str
     id_number: str
@@ -50,17 +52,17 @@ def foreign_residents_without_coverage(request, country: str):
     ]
 
 
-class PlanStatusOut(Schema):
+class PlanStatusOut(OutputSchema):
     plan: str
     status: str
     status_label: str
     since: date
 
 
-class PlanStatusIn(Schema):
-    country: str
-    id_number: str
-    id_type: str = ""
+class PlanStatusIn(InputSchema):
+    country: str = column(Person, "country")
+    id_number: str = column(Person, "id_number")
+    id_type: str = column(Person, "id_type", "")
 
 
 @router.post("/plan-status", response=PlanStatusOut, auth=None)

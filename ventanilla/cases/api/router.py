@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
 
 from .. import services
@@ -16,12 +17,12 @@ from ..selectors import case_history
 router = Router(tags=["cases"])
 
 
-class LookupIn(Schema):
-    reference: str
-    id_number: str
+class LookupIn(InputSchema):
+    reference: str = column(Case, "reference")
+    id_number: str = column(Case, "subject_id_number")
 
 
-class EventOut(Schema):
+class EventOut(OutputSchema):
     at: datetime
     code: str
     status: str
@@ -29,7 +30,7 @@ class EventOut(Schema):
     text: str
 
 
-class CaseOut(Schema):
+class CaseOut(OutputSchema):
     reference: str
     kind: str
     kind_label: str
@@ -69,12 +70,12 @@ def case_lookup(request, payload: LookupIn):
     return case_out(case)
 
 
-class InPersonIn(Schema):
-    country: str
-    id_type: str
-    id_number: str
-    kind: str
-    description: str
+class InPersonIn(InputSchema):
+    country: str = column(Case, "country")
+    id_type: str = column(Case, "subject_id_type")
+    id_number: str = column(Case, "subject_id_number")
+    kind: str = column(Case, "kind")
+    description: str = column(Case, "description", max_length=2000)
 
 
 class InPersonOut(CaseOut):

@@ -8,6 +8,7 @@ import functools
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.accounts.clave import CLAVE_MAX_LENGTH, clave_rule_text_lazy
 from ventanilla.core.fields import TextField
 from ventanilla.core.forms import GovukDateField, GovukDateInput
 from ventanilla.countries.registry import all_packs
@@ -60,9 +61,8 @@ class SignInForm(_IdentityForm):
 class NewClaveField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(
-            label=_("Choose your clave"), strip=False, max_length=128,
-            help_text=_("At least 12 characters. A few words you can remember work well. "
-                        "You may paste it from a password manager."),
+            label=_("Choose your clave"), strip=False, max_length=CLAVE_MAX_LENGTH,
+            help_text=clave_rule_text_lazy(),
             error_messages={"required": _("Choose your clave")},
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), **kwargs)
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # outside SessionMiddleware: it reads whether the session was used (see its docstring)
+    "ventanilla.core.middleware.PersonalDataCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
 # /api/ (ventanilla.config.wsgi): the same chain without what only pages need.
 API_MIDDLEWARE = [m for m in MIDDLEWARE if m not in (
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # outside SessionMiddleware: it reads whether the session was used (see its docstring)
+    "ventanilla.core.middleware.PersonalDataCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

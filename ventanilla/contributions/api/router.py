@@ -4,10 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from ventanilla.accounts.authz import staff_acting
+from ventanilla.affiliation.models import Affiliation
 from ventanilla.core.api_auth import StaffSession
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import NotFound
 
@@ -16,16 +18,16 @@ from ..selectors import contribution_history, contribution_quote
 router = Router(tags=["contributions"])
 
 
-class QuoteQuery(Schema):
-    country: str
+class QuoteQuery(InputSchema):
+    country: str = column(Affiliation, "country")
     year: int
-    affiliation_type: str = ""
+    affiliation_type: str = column(Affiliation, "affiliation_type", "")
     month: int = 1
     declared_base: Decimal | None = None
     spouse: bool = False
 
 
-class QuoteOut(Schema):
+class QuoteOut(OutputSchema):
     country: str
     year: int
     month: int
@@ -51,7 +53,7 @@ def quote(request, params: Query[QuoteQuery]):
                               declared_base=params.declared_base, with_spouse=params.spouse)
 
 
-class MonthOut(Schema):
+class MonthOut(OutputSchema):
     period: date
     expected: Decimal | None
     paid: Decimal
@@ -59,7 +61,7 @@ class MonthOut(Schema):
     status: str
 
 
-class HistoryOut(Schema):
+class HistoryOut(OutputSchema):
     affiliation_number: str
     country: str
     affiliation_type: str

@@ -4,8 +4,9 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router
 
+from ventanilla.core.api_schema import OutputSchema
 from ventanilla.core.errors import ValidationFailed
 
 from ..base import Situation
@@ -14,14 +15,14 @@ from ..registry import all_packs, get_pack
 router = Router(tags=["countries"])
 
 
-class IdTypeOut(Schema):
+class IdTypeOut(OutputSchema):
     code: str
     label: str
     hint: str
     for_foreigners: bool
 
 
-class SubdivisionOut(Schema):
+class SubdivisionOut(OutputSchema):
     code: str
     name: str
     level: int
@@ -29,12 +30,12 @@ class SubdivisionOut(Schema):
     kind: str = ""
 
 
-class HolidayOut(Schema):
+class HolidayOut(OutputSchema):
     date: date
     name: str
 
 
-class DocumentOut(Schema):
+class DocumentOut(OutputSchema):
     code: str
     label: str
     hint: str
@@ -42,19 +43,19 @@ class DocumentOut(Schema):
     provided_by_form: bool
 
 
-class SituationDocumentsOut(Schema):
+class SituationDocumentsOut(OutputSchema):
     situation: dict
     documents: list[DocumentOut]
 
 
-class AffiliationTypeOut(Schema):
+class AffiliationTypeOut(OutputSchema):
     code: str
     label: str
     may_book_appointments: bool
     is_dependant: bool
 
 
-class CountryOut(Schema):
+class CountryOut(OutputSchema):
     code: str
     name: str
     institution: str
@@ -73,7 +74,7 @@ class CountryOut(Schema):
     affiliation_types: list[AffiliationTypeOut]
 
 
-class CountrySummaryOut(Schema):
+class CountrySummaryOut(OutputSchema):
     code: str
     name: str
     institution: str

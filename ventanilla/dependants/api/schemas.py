@@ -4,10 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from ninja import Schema
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column
+
+from ..models import DependantRequest
+
+R = DependantRequest
 
 
-class DependantOut(Schema):
+class DependantOut(OutputSchema):
     full_name: str
     id_type: str
     id_number: str
@@ -22,27 +26,27 @@ class DependantOut(Schema):
     until: date | None
 
 
-class RequestIn(Schema):
-    relationship: str
-    id_type: str
-    id_number: str
-    given_names: str
-    family_names: str
+class RequestIn(InputSchema):
+    relationship: str = column(R, "relationship")
+    id_type: str = column(R, "id_type")
+    id_number: str = column(R, "id_number")
+    given_names: str = column(R, "given_names")
+    family_names: str = column(R, "family_names")
     date_of_birth: date
-    nationality: str
+    nationality: str = column(R, "nationality")
     marriage_abroad: bool = False
-    union_kind: str = "marriage"
-    inscription_reference: str = ""
+    union_kind: str = column(R, "union_kind", "marriage")
+    inscription_reference: str = column(R, "inscription_reference", "")
 
 
-class ChecklistItemOut(Schema):
+class ChecklistItemOut(OutputSchema):
     code: str
     label: str
     hint: str
     required: bool
 
 
-class SurchargeOut(Schema):
+class SurchargeOut(OutputSchema):
     applies: bool
     message: str
     rate: Decimal | None
@@ -52,7 +56,7 @@ class SurchargeOut(Schema):
     legal_sources: list[str]
 
 
-class EventOut(Schema):
+class EventOut(OutputSchema):
     at: datetime
     code: str
     status: str
@@ -60,7 +64,7 @@ class EventOut(Schema):
     text: str
 
 
-class RequestOut(Schema):
+class RequestOut(OutputSchema):
     id: UUID
     reference: str
     country: str
@@ -92,7 +96,7 @@ class RequestDetailOut(RequestOut):
     history: list[EventOut]
 
 
-class ChecklistOut(Schema):
+class ChecklistOut(OutputSchema):
     country: str
     relationship: str
     union_kind: str
@@ -104,12 +108,12 @@ class ChecklistOut(Schema):
     surcharge: SurchargeOut
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     approve: bool
-    reason: str = ""
+    reason: str = column(R, "decision_reason", "", max_length=2000)
 
 
-class QueueItemOut(Schema):
+class QueueItemOut(OutputSchema):
     id: UUID
     reference: str
     country: str

@@ -8,25 +8,26 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.cases.selectors import case_history, cases_of
 from ventanilla.cases.services import CaseNotFound
 from ventanilla.contributions.selectors import contribution_history
 from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
+from ventanilla.core.api_schema import OutputSchema
 
 router = Router(tags=["me"], auth=AFFILIATE_AUTH)
 
 
-class CoverageOut(Schema):
+class CoverageOut(OutputSchema):
     covered: bool
     reason: str
     message: str
     until: date | None
 
 
-class MeOut(Schema):
+class MeOut(OutputSchema):
     public_id: str
     full_name: str
     country: str
@@ -61,7 +62,7 @@ def me(request):
         "coverage": _coverage(o.coverage), "appointments": _coverage(o.appointments)}
 
 
-class MonthOut(Schema):
+class MonthOut(OutputSchema):
     period: date
     expected: Decimal | None
     paid: Decimal
@@ -69,7 +70,7 @@ class MonthOut(Schema):
     status: str
 
 
-class MyContributionsOut(Schema):
+class MyContributionsOut(OutputSchema):
     affiliation_number: str | None
     months: list[MonthOut]
     arrears: Decimal
@@ -90,7 +91,7 @@ def my_contributions(request):
             "arrears": sum((r.owed for r in rows), Decimal("0.00"))}
 
 
-class CaseOut(Schema):
+class CaseOut(OutputSchema):
     reference: str
     kind: str
     kind_label: str
@@ -99,7 +100,7 @@ class CaseOut(Schema):
     created_at: datetime
 
 
-class EventOut(Schema):
+class EventOut(OutputSchema):
     at: datetime
     status: str
     text: str

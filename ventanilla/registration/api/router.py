@@ -135,7 +135,8 @@ def registration_resend_code(request, reference: str):
 
 
 @router.post("/{reference}/documents", response={201: RegistrationOut}, auth=_either)
-def registration_upload(request, reference: str, kind: Form[str], file: File[UploadedFile]):
+def registration_upload(request, reference: str, file: File[UploadedFile],
+                        kind: str = Form(..., max_length=32)):
     """Upload one document (PDF, JPEG or PNG, at most 10 MB; the type is read from the
     content). Uploading the same kind again replaces it."""
     app = _load(request, reference, staff_perm="registration.register_in_person")

@@ -2,37 +2,47 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
 from pydantic import Field
 
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column, email_field
 
-class AnswersIn(Schema):
-    given_names: str | None = None
-    family_names: str | None = None
+from ..models import Application, ApplicationDocument
+
+A = Application
+
+
+class AnswersIn(InputSchema):
+    given_names: str | None = column(A, "given_names", None)
+    family_names: str | None = column(A, "family_names", None)
     date_of_birth: date | None = None
-    nationality: str | None = Field(None, description="ISO 3166-1 alpha-2 code")
-    id_type: str | None = Field(None, description="One of the country's ID types")
-    id_number: str | None = None
-    mobile_phone: str | None = None
-    subdivision_code: str | None = Field(None, description="Lowest-level geography code")
-    street: str | None = None
+    nationality: str | None = column(A, "nationality", None,
+                                     description="ISO 3166-1 alpha-2 code")
+    id_type: str | None = column(A, "id_type", None,
+                                 description="One of the country's ID types")
+    id_number: str | None = column(A, "id_number", None)
+    mobile_phone: str | None = column(A, "mobile_phone", None)
+    subdivision_code: str | None = column(A, "subdivision_code", None,
+                                          description="Lowest-level geography code")
+    street: str | None = column(A, "street", None)
     employed_locally: bool | None = None
     has_previous_health_card: bool | None = None
     documents_in_other_language: bool | None = None
-    residency_document: str | None = None
-    social_security_number: str | None = None
-    affiliation_type: str | None = Field(None, description="How the person will be insured: "
-                                         "a non-dependant type of the country")
+    residency_document: str | None = column(A, "residency_document", None)
+    social_security_number: str | None = column(A, "social_security_number", None)
+    affiliation_type: str | None = column(A, "affiliation_type", None,
+                                          description="How the person will be insured: "
+                                          "a non-dependant type of the country")
 
 
 class RegistrationIn(AnswersIn):
-    country: str = Field(..., description="Country code, e.g. EC or PE")
-    email: str | None = Field(None, description="Required online; optional at a counter")
-    language: str = "es"
+    country: str = column(A, "country", description="Country code, e.g. EC or PE")
+    email: str | None = email_field(None, description="Required online; optional at a "
+                                    "counter")
+    language: str = column(A, "language", "es")
     in_person: bool = Field(False, description="Staff only: registration at a service centre")
 
 
-class ChecklistItemOut(Schema):
+class ChecklistItemOut(OutputSchema):
     kind: str
     label: str
     required: bool
@@ -41,7 +51,7 @@ class ChecklistItemOut(Schema):
     rejection_reason: str = ""
 
 
-class DocumentOut(Schema):
+class DocumentOut(OutputSchema):
     id: str
     kind: str
     original_name: str
@@ -52,7 +62,7 @@ class DocumentOut(Schema):
     uploaded_at: datetime
 
 
-class RegistrationOut(Schema):
+class RegistrationOut(OutputSchema):
     reference: str
     country: str
     status: str
@@ -87,24 +97,24 @@ class RegistrationCreatedOut(RegistrationOut):
                               "continue this application. Shown once.")
 
 
-class CodeIn(Schema):
-    code: str
+class CodeIn(InputSchema):
+    code: str = Field(..., max_length=12, description="The 6-digit code of the e-mail")
 
 
-class SubmitIn(Schema):
+class SubmitIn(InputSchema):
     declaration: bool = Field(..., description="The applicant confirms the answers are true")
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     accept: bool
-    reason: str = ""
+    reason: str = column(ApplicationDocument, "rejection_reason", "", max_length=1000)
 
 
-class ReasonIn(Schema):
-    reason: str
+class ReasonIn(InputSchema):
+    reason: str = column(A, "decision_reason", max_length=2000)
 
 
-class QueueItemOut(Schema):
+class QueueItemOut(OutputSchema):
     reference: str
     country: str
     status: str

@@ -19,7 +19,7 @@ from ventanilla.cases.models import CaseKind, CaseStatus
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.ratelimit import limit
-from ventanilla.core.text import clean_text
+from ventanilla.core.text import clean_text, email_clean
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
 
@@ -44,7 +44,7 @@ def application_start(*, country: str, channel: Channel, email: str = "", langua
     get_pack(country)  # refuses an unknown country
     if channel == Channel.IN_PERSON:
         staff_acting(actor, perm="registration.register_in_person", country=country)
-    email = clean_text(email).lower()
+    email = email_clean(email)
     if channel != Channel.IN_PERSON and not email:
         raise ValidationFailed(_("Enter your e-mail address"), field="email")
     if channel != Channel.IN_PERSON:
@@ -228,7 +228,7 @@ def _clean_answers(application: Application, answers: dict) -> dict:
         if text in answers:
             cleaned[text] = clean_text(answers[text], max_length=60)
     if "email" in answers:
-        cleaned["email"] = clean_text(answers["email"]).lower()
+        attempt("email", lambda: {"email": email_clean(answers["email"])})
     if errors:
         first = next(iter(errors.values()))
         raise ValidationFailed(first, fields=errors)

@@ -315,7 +315,8 @@ def test_control_characters_never_reach_the_database():
     assert r.status_code == 201, r.content
     app = Application.objects.get()
     assert app.given_names == "Ana María" and app.street == "Calle 1"
-    assert client.get("/api/v1/registrations/EC-\x00ABC", **auth("x")).status_code == 404
+    token = r.json()["access_token"]
+    assert client.get("/api/v1/registrations/EC-\x00ABC", **auth(token)).status_code == 404
     assert client.post("/api/v1/cases/lookup", {"reference": "EC-\x00", "id_number": "\x00"},
                        content_type="application/json").status_code == 404
 

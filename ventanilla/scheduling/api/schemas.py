@@ -3,28 +3,30 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Field, Schema
+from ventanilla.core.api_schema import InputSchema, OutputSchema, column
+
+from ..models import Booking
 
 
-class CentreOut(Schema):
+class CentreOut(OutputSchema):
     id: UUID
     code: str
     name: str
     address: str
 
 
-class ServiceOut(Schema):
+class ServiceOut(OutputSchema):
     code: str
     kind: str
     name: str
 
 
-class DoctorOut(Schema):
+class DoctorOut(OutputSchema):
     id: UUID
     name: str
 
 
-class SlotOut(Schema):
+class SlotOut(OutputSchema):
     id: UUID
     starts_at: datetime      # local time of the centre, with its UTC offset
     ends_at: datetime
@@ -34,12 +36,12 @@ class SlotOut(Schema):
     free: int
 
 
-class PersonRef(Schema):
+class PersonRef(OutputSchema):
     id: UUID
     full_name: str
 
 
-class VisitOut(Schema):
+class VisitOut(OutputSchema):
     id: UUID
     status: str
     status_label: str
@@ -56,22 +58,22 @@ class VisitOut(Schema):
     created_at: datetime
 
 
-class VisitIn(Schema):
+class VisitIn(InputSchema):
     slot: UUID
     booked_for: UUID | None = None
-    purpose: str = Field("", max_length=300)
+    purpose: str = column(Booking, "purpose", "")
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(InputSchema):
     slot: UUID
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(InputSchema):
     slot: UUID
     booked_for: UUID | None = None
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(OutputSchema):
     """A medical appointment (R-APT-09): where, when, with whom, and until when it can be
     changed."""
 
