@@ -46,11 +46,12 @@ HOSTILE: list[str] = [
 MISSING = object()        # the field is not sent at all
 NOT_UTF8 = b"\xff\xfe\xc3"  # bytes no text encodes to
 
-# Tables a refused request may still write to: the session, sign-in throttling, the audit
+# Tables a refused request may still write to: the session, sign-in throttling (axes per
+# address, accounts_signinthrottle per name across addresses), the audit
 # of what staff read, counters of wrong attempts (one-time codes, quotas), and blocks that
 # repeated attempts earn (R-APT-11).
 WRITES_ON_REFUSAL = re.compile(
-    r"^(django_session|axes_\w+|core_auditentry|accounts_onetimesecret|"
+    r"^(django_session|axes_\w+|accounts_signinthrottle|core_auditentry|accounts_onetimesecret|"
     r"scheduling_quotaattempt\w*|scheduling_channelblock|accounts_accountblock)$")
 _WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT)\s+"?(\w+)"?',

@@ -60,8 +60,8 @@ def server_error(request):
     if _api(request):
         response = unexpected_error_response(request, exc)
     elif database_unavailable(exc):
-        response = HttpResponse(loader.get_template("503_standalone.html").render(),
-                                status=503)
+        response = HttpResponse(loader.get_template("500.html").render(
+            {"unavailable": True}), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     else:
         response = HttpResponse(loader.get_template("500.html").render(), status=500)
