@@ -318,3 +318,48 @@ def make_application(db):
         return app
 
     return make
+
+
+# --- tests that must run alone --------------------------------------------------------------
+# The fault run (tests/chaos) kills workers and database connections of its own stack and
+# classifies each failed request by the moment it was in flight; other tests sharing the two
+# cores would stretch those moments. Under xdist the workers leave the tests marked "alone"
+# out, and the controller runs them after everything else, by themselves, in one process.
+
+def _xdist_controller(config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(
+        config, "workerinput")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):
+        return
+    alone = [item for item in items if item.get_closest_marker("alone")]
+    if alone:
+        config.hook.pytest_deselected(items=alone)
+        items[:] = [item for item in items if not item.get_closest_marker("alone")]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if not _xdist_controller(config) or session.shouldstop or exitstatus not in (0, 5):
+        return
+    import subprocess
+    import sys
+
+    args, skip = [], False
+    for arg in config.invocation_params.args:   # the same selection, without xdist's options
+        if skip:
+            skip = False
+        elif arg in ("-n", "--numprocesses", "--maxprocesses", "--dist"):
+            skip = True
+        elif not arg.startswith(("--numprocesses=", "--maxprocesses=", "--dist=", "-n")):
+            args.append(arg)
+    command = [sys.executable, "-m", "pytest", *args, "-p", "no:xdist", "-m", "alone",
+               "-o", "addopts=-ra --strict-markers"]
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_sep("=", "tests that run alone: " + " ".join(command[3:]))
+    result = subprocess.run(command, cwd=config.invocation_params.dir, check=False)  # noqa: S603
+    if result.returncode not in (0, 5):   # 5: nothing selected (none of them was asked for)
+        session.exitstatus = result.returncode

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
@@ -14,6 +13,7 @@ from ventanilla.affiliation.api.router import router as affiliation_router
 from ventanilla.cases.api.router import router as cases_router
 from ventanilla.channels.whatsapp.router import router as whatsapp_router
 from ventanilla.contributions.api.router import router as contributions_router
+from ventanilla.core.api_contract import ContractAPI
 from ventanilla.core.api_errors import unexpected_error_response
 from ventanilla.core.api_schema import UNENCODABLE
 from ventanilla.core.errors import DomainError
@@ -34,7 +34,7 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_SUBCLASS, default=str)
 
 
-api = NinjaAPI(
+api = ContractAPI(
     title="Ventanilla API",
     version="1",
     description=(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Router
 from pydantic import Field
 
+from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.people.models import Person
 
@@ -31,7 +32,7 @@ class TokenOut(OutputSchema):
     expires_at: datetime
 
 
-@router.post("/token", response=TokenOut, auth=None)
+@router.post("/token", response={200: TokenOut, **errors(401, 403, 429)}, auth=None)
 def token(request, payload: TokenIn):
     """Sign in with ID number and clave; returns a bearer token for the affiliate endpoints.
     Failures are counted per ID number and address and lock the ID after repeated tries."""

@@ -8,6 +8,7 @@ from ninja import Router
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import StaffSession
+from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
 from ventanilla.people.models import Person
@@ -30,7 +31,7 @@ class LapsedOut(OutputSchema):
     until: date | None
 
 
-@router.get("/foreign-residents-without-coverage", response=list[LapsedOut],
+@router.get("/foreign-residents-without-coverage", response={200: list[LapsedOut], **errors(404)},
             auth=StaffSession())
 def foreign_residents_without_coverage(request, country: str):
     """R-ID-03: foreign residents registered with a visa or residency document whose
@@ -65,7 +66,7 @@ class PlanStatusIn(InputSchema):
     id_type: str = column(Person, "id_type", "")
 
 
-@router.post("/plan-status", response=PlanStatusOut, auth=None)
+@router.post("/plan-status", response={200: PlanStatusOut, **errors(404, 429)}, auth=None)
 def plan_status(request, payload: PlanStatusIn):
     """R-AFF-08: the public status of a SIS plan by DNI (`Activo`, `Inactivo`, `Cancelado`,
     as `active` / `inactive` / `cancelled`). Only the plan and its status are given. The ID

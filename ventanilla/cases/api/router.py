@@ -7,6 +7,7 @@ from ninja import Router
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
+from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
 
@@ -22,7 +23,7 @@ class LookupIn(InputSchema):
     id_number: str = column(Case, "subject_id_number")
 
 
-class EventOut(OutputSchema):
+class CaseEventOut(OutputSchema):
     at: datetime
     code: str
     status: str
@@ -40,7 +41,7 @@ class CaseOut(OutputSchema):
     submitted_at: datetime | None
     due_on: date | None
     closed_at: datetime | None
-    history: list[EventOut]
+    history: list[CaseEventOut]
 
 
 def case_out(case: Case, *, public_only: bool = True) -> dict:
@@ -61,7 +62,7 @@ def case_out(case: Case, *, public_only: bool = True) -> dict:
     }
 
 
-@router.post("/lookup", response=CaseOut, auth=None)
+@router.post("/lookup", response={200: CaseOut, **errors(404, 429)}, auth=None)
 def case_lookup(request, payload: LookupIn):
     """Status and history of a case, for anyone holding its reference AND the person's ID
     number. A wrong pair answers exactly like an unknown reference; rate-limited per address
@@ -82,7 +83,7 @@ class InPersonOut(CaseOut):
     notice: str
 
 
-@router.post("/in-person", response={201: InPersonOut}, auth=StaffSession())
+@router.post("/in-person", response={201: InPersonOut, **errors(404)}, auth=StaffSession())
 def case_in_person(request, payload: InPersonIn):
     """Staff (call centre, service centre) route a complex matter to an in-person case:
     contribution errors, denied benefits, repeated rejection of a dependant, visa conflicts,

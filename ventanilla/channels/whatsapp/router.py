@@ -10,6 +10,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from ventanilla.core.api_contract import errors
+from ventanilla.core.api_schema import OutputSchema
 from ventanilla.whatsapp.services import message_receive
 
 from .payload import SIGNATURE_HEADER, PayloadInvalid, parse, signature_valid
@@ -23,7 +25,21 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
 
 
-@router.get("/webhook", summary="Webhook verification handshake (Cloud API)")
+class WebhookAckOut(OutputSchema):
+    status: str
+    processed: int
+
+
+def _query(name: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+
+
+@router.get("/webhook", summary="Webhook verification handshake (Cloud API)",
+            response=errors(403), openapi_extra={
+                "parameters": [_query("hub.mode"), _query("hub.verify_token"),
+                               _query("hub.challenge")],
+                "responses": {200: {"description": "The challenge, echoed",
+                                    "content": {"text/plain": {"schema": {"type": "string"}}}}}})
 def webhook_verify(request: HttpRequest):
     """Meta calls this once with ``hub.mode=subscribe``, ``hub.verify_token`` and
     ``hub.challenge``; the challenge is echoed when the token is ours."""
@@ -36,7 +52,12 @@ def webhook_verify(request: HttpRequest):
     return _error(403, "WEBHOOK_VERIFY_FAILED", _("The verification token is not valid."))
 
 
-@router.post("/webhook", summary="Messages received (Cloud API)")
+@router.post("/webhook", summary="Messages received (Cloud API)",
+             response={200: WebhookAckOut, **errors(400, 401, 403)}, openapi_extra={
+                 "parameters": [{"name": SIGNATURE_HEADER, "in": "header", "required": False,
+                                 "schema": {"type": "string"}}],
+                 "requestBody": {"content": {"application/json": {"schema": {
+                     "type": "object", "description": "A Cloud API webhook payload"}}}}})
 def webhook_receive(request: HttpRequest):
     """Every delivery is signed with the app secret (``X-Hub-Signature-256``): anything
     unsigned or wrongly signed is refused before it is read. Answers 200 once the messages

@@ -41,3 +41,8 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # tests/chaos/ run the server with production settings, pool included).
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
     DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
+
+# Every API answer of every test is held to the OpenAPI document (core.api_contract).
+_GUARD = "ventanilla.core.api_contract.ContractGuardMiddleware"
+MIDDLEWARE = [_GUARD, *MIDDLEWARE]  # noqa: F405
+API_MIDDLEWARE = [_GUARD, *API_MIDDLEWARE]  # noqa: F405

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Query, Router
+from pydantic import Field
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.affiliation.models import Affiliation
 from ventanilla.core.api_auth import StaffSession
+from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import NotFound
@@ -23,7 +25,10 @@ class QuoteQuery(InputSchema):
     year: int
     affiliation_type: str = column(Affiliation, "affiliation_type", "")
     month: int = 1
-    declared_base: Decimal | None = None
+    # a number, or its digits (the query string's spelling): nothing else parses
+    declared_base: Decimal | None = Field(None, json_schema_extra={"anyOf": [
+        {"type": "number"}, {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+        {"type": "null"}]})
     spouse: bool = False
 
 
@@ -43,7 +48,7 @@ class QuoteOut(OutputSchema):
     legal_sources: list[str]
 
 
-@router.get("/quote", response=QuoteOut, auth=None)
+@router.get("/quote", response={200: QuoteOut, **errors(404)}, auth=None)
 def quote(request, params: Query[QuoteQuery]):
     """The monthly contribution for a year (default: the country's voluntary affiliation),
     from the basic salary and the rate in force, each with its legal source. Amounts are
@@ -53,7 +58,7 @@ def quote(request, params: Query[QuoteQuery]):
                               declared_base=params.declared_base, with_spouse=params.spouse)
 
 
-class MonthOut(OutputSchema):
+class ContributionMonthOut(OutputSchema):
     period: date
     expected: Decimal | None
     paid: Decimal
@@ -65,7 +70,7 @@ class HistoryOut(OutputSchema):
     affiliation_number: str
     country: str
     affiliation_type: str
-    months: list[MonthOut]
+    months: list[ContributionMonthOut]
     arrears: Decimal
 
 

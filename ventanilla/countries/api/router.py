@@ -35,7 +35,7 @@ class HolidayOut(OutputSchema):
     name: str
 
 
-class DocumentOut(OutputSchema):
+class CountryDocumentOut(OutputSchema):
     code: str
     label: str
     hint: str
@@ -45,7 +45,7 @@ class DocumentOut(OutputSchema):
 
 class SituationDocumentsOut(OutputSchema):
     situation: dict
-    documents: list[DocumentOut]
+    documents: list[CountryDocumentOut]
 
 
 class AffiliationTypeOut(OutputSchema):

@@ -10,6 +10,7 @@ from ninja import Router, Status
 from ventanilla.affiliation.models import Affiliation
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.api_auth import AFFILIATE_AUTH, StaffSession, actor_of, person_of
+from ventanilla.core.api_contract import errors
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import PermissionDenied, ValidationFailed
 from ventanilla.countries.registry import get_pack
@@ -20,7 +21,7 @@ from .schemas import (
     ChecklistOut,
     DecisionIn,
     DependantOut,
-    QueueItemOut,
+    DependantQueueItemOut,
     RequestDetailOut,
     RequestIn,
     RequestOut,
@@ -75,7 +76,7 @@ def request_detail_out(r: DependantRequest) -> dict:
 
 # --- public ------------------------------------------------------------------------------------
 
-@router.get("/checklist", response=ChecklistOut, auth=None)
+@router.get("/checklist", response={200: ChecklistOut, **errors(404)}, auth=None)
 def checklist(request, country: str, relationship: str, marriage_abroad: bool = False,
               union_kind: str = "marriage", affiliation_type: str = ""):
     """The papers to extend coverage to a spouse or partner or a child, whether the request
@@ -117,7 +118,7 @@ def requests(request):
             selectors.requests_of(person).select_related("in_person_case")[:200]]
 
 
-@router.post("/requests", response={201: RequestDetailOut}, auth=AFFILIATE_AUTH)
+@router.post("/requests", response={201: RequestDetailOut, **errors(409)}, auth=AFFILIATE_AUTH)
 def request_create(request, payload: RequestIn):
     """File a request. A spouse married abroad in Ecuador is refused here with code
     ``IN_PERSON_ONLY`` and the ``checklist`` of papers to bring to a service centre."""
@@ -147,7 +148,7 @@ def request_get(request, public_id: str):
 
 # --- staff -------------------------------------------------------------------------------------
 
-@router.get("/review/queue", response=list[QueueItemOut], auth=StaffSession())
+@router.get("/review/queue", response=list[DependantQueueItemOut], auth=StaffSession())
 def review_queue(request):
     """Requests waiting for a decision, oldest first, of the countries the staff serves."""
     rows = selectors.review_queue(request.auth)[:200]
@@ -161,7 +162,8 @@ def review_queue(request):
     ]
 
 
-@router.post("/requests/{public_id}/decision", response=RequestDetailOut, auth=StaffSession())
+@router.post("/requests/{public_id}/decision", response={200: RequestDetailOut, **errors(409)},
+             auth=StaffSession())
 def request_decide(request, public_id: str, payload: DecisionIn):
     """Approve (the dependant is affiliated from today) or reject with a reason."""
     actor = request.auth

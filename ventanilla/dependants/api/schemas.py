@@ -6,6 +6,7 @@ from uuid import UUID
 
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 
+from .. import rules
 from ..models import DependantRequest
 
 R = DependantRequest
@@ -27,7 +28,8 @@ class DependantOut(OutputSchema):
 
 
 class RequestIn(InputSchema):
-    relationship: str = column(R, "relationship")
+    relationship: str = column(R, "relationship",
+                               json_schema_extra={"enum": list(rules.RELATIONSHIPS)})
     id_type: str = column(R, "id_type")
     id_number: str = column(R, "id_number")
     given_names: str = column(R, "given_names")
@@ -39,7 +41,7 @@ class RequestIn(InputSchema):
     inscription_reference: str = column(R, "inscription_reference", "")
 
 
-class ChecklistItemOut(OutputSchema):
+class DependantChecklistItemOut(OutputSchema):
     code: str
     label: str
     hint: str
@@ -56,7 +58,7 @@ class SurchargeOut(OutputSchema):
     legal_sources: list[str]
 
 
-class EventOut(OutputSchema):
+class DependantRequestEventOut(OutputSchema):
     at: datetime
     code: str
     status: str
@@ -91,9 +93,9 @@ class RequestOut(OutputSchema):
 
 
 class RequestDetailOut(RequestOut):
-    checklist: list[ChecklistItemOut]
+    checklist: list[DependantChecklistItemOut]
     surcharge: SurchargeOut
-    history: list[EventOut]
+    history: list[DependantRequestEventOut]
 
 
 class ChecklistOut(OutputSchema):
@@ -103,7 +105,7 @@ class ChecklistOut(OutputSchema):
     marriage_abroad: bool
     in_person_only: bool
     needs_inscription: bool
-    items: list[ChecklistItemOut]
+    items: list[DependantChecklistItemOut]
     legal_source: str
     surcharge: SurchargeOut
 
@@ -113,7 +115,7 @@ class DecisionIn(InputSchema):
     reason: str = column(R, "decision_reason", "", max_length=2000)
 
 
-class QueueItemOut(OutputSchema):
+class DependantQueueItemOut(OutputSchema):
     id: UUID
     reference: str
     country: str

@@ -62,7 +62,7 @@ def me(request):
         "coverage": _coverage(o.coverage), "appointments": _coverage(o.appointments)}
 
 
-class MonthOut(OutputSchema):
+class MyContributionMonthOut(OutputSchema):
     period: date
     expected: Decimal | None
     paid: Decimal
@@ -72,7 +72,7 @@ class MonthOut(OutputSchema):
 
 class MyContributionsOut(OutputSchema):
     affiliation_number: str | None
-    months: list[MonthOut]
+    months: list[MyContributionMonthOut]
     arrears: Decimal
 
 
@@ -91,7 +91,7 @@ def my_contributions(request):
             "arrears": sum((r.owed for r in rows), Decimal("0.00"))}
 
 
-class CaseOut(OutputSchema):
+class MyCaseOut(OutputSchema):
     reference: str
     kind: str
     kind_label: str
@@ -100,15 +100,15 @@ class CaseOut(OutputSchema):
     created_at: datetime
 
 
-class EventOut(OutputSchema):
+class MyCaseEventOut(OutputSchema):
     at: datetime
     status: str
     text: str
 
 
-class CaseDetailOut(CaseOut):
+class CaseDetailOut(MyCaseOut):
     description: str
-    history: list[EventOut]
+    history: list[MyCaseEventOut]
 
 
 def _case(case) -> dict:
@@ -117,7 +117,7 @@ def _case(case) -> dict:
             "status_label": str(case.get_status_display()), "created_at": case.created_at}
 
 
-@router.get("/cases", response=list[CaseOut])
+@router.get("/cases", response=list[MyCaseOut])
 def my_cases(request):
     return [_case(c) for c in cases_of(person_of(request))[:200]]
 

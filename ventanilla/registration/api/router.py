@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
+from ventanilla.core.api_contract import errors
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import PermissionDenied
 
@@ -20,11 +21,11 @@ from ..models import Application
 from .schemas import (
     AnswersIn,
     CodeIn,
-    QueueItemOut,
     ReasonIn,
     RegistrationCreatedOut,
     RegistrationIn,
     RegistrationOut,
+    RegistrationQueueItemOut,
     ReviewIn,
     SubmitIn,
 )
@@ -77,7 +78,7 @@ def registration_out(app: Application) -> dict:
     }
 
 
-@router.post("", response={201: RegistrationCreatedOut}, auth=None)
+@router.post("", response={201: RegistrationCreatedOut, **errors(403, 404, 409, 429)}, auth=None)
 def registration_create(request, payload: RegistrationIn):
     """Start an application. Online, a 6-digit code is e-mailed: confirm it before uploading.
 
@@ -109,7 +110,7 @@ def registration_get(request, reference: str):
     return registration_out(_load(request, reference))
 
 
-@router.patch("/{reference}", response=RegistrationOut, auth=_either)
+@router.patch("/{reference}", response={200: RegistrationOut, **errors(409)}, auth=_either)
 def registration_update(request, reference: str, payload: AnswersIn):
     """Change answers while the application is a draft."""
     app = _load(request, reference, staff_perm="registration.register_in_person")
@@ -119,14 +120,15 @@ def registration_update(request, reference: str, payload: AnswersIn):
     return registration_out(app)
 
 
-@router.post("/{reference}/email-confirmation", response=RegistrationOut, auth=_either)
+@router.post("/{reference}/email-confirmation", response={200: RegistrationOut, **errors(409, 429)},
+             auth=_either)
 def registration_confirm_email(request, reference: str, payload: CodeIn):
     app = _load(request, reference)
     services.application_confirm_email(application=app, code=payload.code)
     return registration_out(app)
 
 
-@router.post("/{reference}/email-code", response={202: dict}, auth=_either)
+@router.post("/{reference}/email-code", response={202: dict, **errors(409, 429)}, auth=_either)
 def registration_resend_code(request, reference: str):
     app = _load(request, reference)
     with transaction.atomic():
@@ -134,7 +136,7 @@ def registration_resend_code(request, reference: str):
     return Status(202, {"sent": True})
 
 
-@router.post("/{reference}/documents", response={201: RegistrationOut}, auth=_either)
+@router.post("/{reference}/documents", response={201: RegistrationOut, **errors(409)}, auth=_either)
 def registration_upload(request, reference: str, file: File[UploadedFile],
                         kind: str = Form(..., max_length=32)):
     """Upload one document (PDF, JPEG or PNG, at most 10 MB; the type is read from the
@@ -146,7 +148,7 @@ def registration_upload(request, reference: str, file: File[UploadedFile],
     return Status(201, registration_out(app))
 
 
-@router.post("/{reference}/submit", response=RegistrationOut, auth=_either)
+@router.post("/{reference}/submit", response={200: RegistrationOut, **errors(409)}, auth=_either)
 def registration_submit(request, reference: str, payload: SubmitIn):
     """Submit for review (or send replaced documents back). Refused with the list of
     what is missing."""
@@ -162,7 +164,7 @@ def _reviewer_app(request, reference: str) -> Application:
     return _load(request, reference, staff_perm="registration.review_application")
 
 
-@router.get("/review/queue", response=list[QueueItemOut], auth=StaffSession())
+@router.get("/review/queue", response=list[RegistrationQueueItemOut], auth=StaffSession())
 def review_queue(request, country: str | None = None, overdue: bool = False):
     """Applications waiting for review, oldest due first."""
     actor = staff_acting(request.auth, perm="registration.review_application",
@@ -176,7 +178,8 @@ def review_queue(request, country: str | None = None, overdue: bool = False):
     ]
 
 
-@router.post("/{reference}/documents/{document_id}/review", response=RegistrationOut,
+@router.post("/{reference}/documents/{document_id}/review",
+             response={200: RegistrationOut, **errors(409)},
              auth=StaffSession())
 def document_review(request, reference: str, document_id: str, payload: ReviewIn):
     app = _reviewer_app(request, reference)
@@ -187,21 +190,24 @@ def document_review(request, reference: str, document_id: str, payload: ReviewIn
     return registration_out(app)
 
 
-@router.post("/{reference}/request-changes", response=RegistrationOut, auth=StaffSession())
+@router.post("/{reference}/request-changes", response={200: RegistrationOut, **errors(409)},
+             auth=StaffSession())
 def request_changes(request, reference: str):
     app = services.application_request_changes(application=_reviewer_app(request, reference),
                                                actor=request.auth)
     return registration_out(app)
 
 
-@router.post("/{reference}/approve", response=RegistrationOut, auth=StaffSession())
+@router.post("/{reference}/approve", response={200: RegistrationOut, **errors(409)},
+             auth=StaffSession())
 def approve(request, reference: str):
     app = services.application_approve(application=_reviewer_app(request, reference),
                                        actor=request.auth)
     return registration_out(app)
 
 
-@router.post("/{reference}/reject", response=RegistrationOut, auth=StaffSession())
+@router.post("/{reference}/reject", response={200: RegistrationOut, **errors(409)},
+             auth=StaffSession())
 def reject(request, reference: str, payload: ReasonIn):
     app = services.application_reject(application=_reviewer_app(request, reference),
                                       reason=payload.reason, actor=request.auth)

@@ -42,7 +42,7 @@ class RegistrationIn(AnswersIn):
     in_person: bool = Field(False, description="Staff only: registration at a service centre")
 
 
-class ChecklistItemOut(OutputSchema):
+class RegistrationChecklistItemOut(OutputSchema):
     kind: str
     label: str
     required: bool
@@ -51,7 +51,7 @@ class ChecklistItemOut(OutputSchema):
     rejection_reason: str = ""
 
 
-class DocumentOut(OutputSchema):
+class RegistrationDocumentOut(OutputSchema):
     id: str
     kind: str
     original_name: str
@@ -87,9 +87,9 @@ class RegistrationOut(OutputSchema):
     submitted_at: datetime | None
     due_on: date | None
     registration_number: str | None
-    checklist: list[ChecklistItemOut]
+    checklist: list[RegistrationChecklistItemOut]
     missing: dict[str, str]
-    documents: list[DocumentOut]
+    documents: list[RegistrationDocumentOut]
 
 
 class RegistrationCreatedOut(RegistrationOut):
@@ -114,7 +114,7 @@ class ReasonIn(InputSchema):
     reason: str = column(A, "decision_reason", max_length=2000)
 
 
-class QueueItemOut(OutputSchema):
+class RegistrationQueueItemOut(OutputSchema):
     reference: str
     country: str
     status: str

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
+from ventanilla.core.api_contract import errors
 from ventanilla.core.api_json import json_response
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound
@@ -124,7 +125,8 @@ def appointment_get(request, appointment_id: UUID):
     return appointment_out(_own(request, appointment_id))
 
 
-@appointments_router.post("", response={201: AppointmentOut}, auth=AFFILIATE_AUTH)
+@appointments_router.post("", response={201: AppointmentOut, **errors(403, 404, 409, 429)},
+                          auth=AFFILIATE_AUTH)
 def appointment_book(request, payload: AppointmentIn):
     """Book a medical appointment for yourself or a dependant. Send an ``Idempotency-Key``
     header to retry safely: the same key returns the first booking. 409 ``SLOT_TAKEN`` when
@@ -145,7 +147,7 @@ def appointment_book(request, payload: AppointmentIn):
     return json_response(appointment_out(booking), status=201)
 
 
-@appointments_router.post("/{appointment_id}/cancel", response=AppointmentOut,
+@appointments_router.post("/{appointment_id}/cancel", response={200: AppointmentOut, **errors(409)},
                           auth=AFFILIATE_AUTH)
 def appointment_cancel(request, appointment_id: UUID):
     """Cancel up to the country's notice before the start (R-APT-04: 12 hours in Ecuador,
@@ -157,7 +159,8 @@ def appointment_cancel(request, appointment_id: UUID):
     return json_response(appointment_out(booking))
 
 
-@appointments_router.post("/{appointment_id}/reschedule", response=AppointmentOut,
+@appointments_router.post("/{appointment_id}/reschedule",
+                          response={200: AppointmentOut, **errors(403, 409, 429)},
                           auth=AFFILIATE_AUTH)
 def appointment_reschedule(request, appointment_id: UUID, payload: RescheduleIn):
     """Move the appointment to another free time of the same specialty, within the same

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
 from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
+from ventanilla.core.api_contract import errors
 from ventanilla.core.api_json import json_response
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound, ValidationFailed
@@ -127,7 +128,7 @@ def _filters(pack, *, centre: UUID | None, doctor: UUID | None, kind: str | None
             "place": _place(pack, province, city)}
 
 
-@slots_router.get("", response=list[SlotOut], auth=None)
+@slots_router.get("", response={200: list[SlotOut], **errors(404)}, auth=None)
 def slots_list(request, country: str, service: str | None = None,
                specialty: str | None = None, centre: UUID | None = None,
                doctor: UUID | None = None, province: str | None = None,
@@ -151,7 +152,7 @@ def slots_list(request, country: str, service: str | None = None,
     return json_response([free_slot_out(r, pack.tz, labels) for r in rows])
 
 
-@slots_router.get("/dates", response=list[date], auth=None)
+@slots_router.get("/dates", response={200: list[date], **errors(404)}, auth=None)
 def slot_dates(request, country: str, service: str | None = None,
                specialty: str | None = None, centre: UUID | None = None,
                doctor: UUID | None = None, province: str | None = None,
@@ -190,7 +191,7 @@ def visit_get(request, visit_id: UUID):
     return visit_out(_own_visit(request, visit_id))
 
 
-@visits_router.post("", response={201: VisitOut}, auth=AFFILIATE_AUTH)
+@visits_router.post("", response={201: VisitOut, **errors(403, 404, 409, 429)}, auth=AFFILIATE_AUTH)
 def visit_book(request, payload: VisitIn):
     """Book a time for yourself or a dependant. Send an ``Idempotency-Key`` header to retry
     safely: the same key returns the first booking."""
@@ -211,7 +212,8 @@ def visit_book(request, payload: VisitIn):
                                  or booking))
 
 
-@visits_router.post("/{visit_id}/cancel", response=VisitOut, auth=AFFILIATE_AUTH)
+@visits_router.post("/{visit_id}/cancel", response={200: VisitOut, **errors(409)},
+                    auth=AFFILIATE_AUTH)
 def visit_cancel(request, visit_id: UUID):
     person = person_of(request)
     booking = _own_visit(request, visit_id)
@@ -219,7 +221,8 @@ def visit_cancel(request, visit_id: UUID):
     return visit_out(_own_visit(request, visit_id))
 
 
-@visits_router.post("/{visit_id}/reschedule", response=VisitOut, auth=AFFILIATE_AUTH)
+@visits_router.post("/{visit_id}/reschedule", response={200: VisitOut, **errors(409)},
+                    auth=AFFILIATE_AUTH)
 def visit_reschedule(request, visit_id: UUID, payload: RescheduleIn):
     person = person_of(request)
     booking = _own_visit(request, visit_id)
