@@ -54,6 +54,13 @@ def affiliation_on(person, *, on: date, country: str | None = None) -> Affiliati
     return affiliation
 
 
+def affiliation_get_by_number(*, country: str, number: str) -> Affiliation | None:
+    """The latest affiliation of ``country`` under ``number`` (staff look-ups), with its
+    person."""
+    return (Affiliation.objects.select_related("person")
+            .filter(country=country, number=number).order_by("-starts_on").first())
+
+
 def _facts(affiliation: Affiliation, on: date) -> rules.AffiliationFacts:
     kind = get_pack(affiliation.country).affiliation_type(affiliation.affiliation_type)
     if kind is None:

@@ -108,7 +108,7 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     # django-ninja's own refusals: a body it cannot parse (400). The CSRF refusal is
-    # core.api_auth's CsrfFailed, a DomainError.
+    # accounts.api.auth's CsrfFailed, a DomainError.
     if exc.status_code == 400:
         return _error(request, 400, "BAD_REQUEST", _("The request could not be read."))
     return _error(request, exc.status_code, "HTTP_ERROR", str(exc))

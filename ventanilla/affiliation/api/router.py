@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from ventanilla.accounts.api.auth import StaffSession
 from ventanilla.accounts.authz import staff_acting
-from ventanilla.core.api_auth import StaffSession
 from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record

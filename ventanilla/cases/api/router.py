@@ -5,11 +5,12 @@ from datetime import date, datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from ventanilla.accounts.api.auth import StaffSession, actor_of
 from ventanilla.accounts.authz import staff_acting
-from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
+from ventanilla.registration.api.auth import ApplicantToken
 
 from .. import services
 from ..models import Case, CaseStatus

@@ -7,9 +7,10 @@ from django.utils import timezone
 from ninja import Query, Router
 from pydantic import Field
 
+from ventanilla.accounts.api.auth import StaffSession
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.affiliation.models import Affiliation
-from ventanilla.core.api_auth import StaffSession
+from ventanilla.affiliation.selectors import affiliation_get_by_number
 from ventanilla.core.api_contract import errors
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
 from ventanilla.core.audit import audit_record
@@ -79,13 +80,9 @@ class HistoryOut(OutputSchema):
 def history(request, country: str, affiliation_number: str):
     """R-AFF-03: an affiliation's contributions month by month, with arrears (staff; the
     affiliate's own view comes with sign-in). Audited."""
-    from ventanilla.affiliation.models import Affiliation
-
     actor = staff_acting(request.auth, perm="affiliation.view_affiliation",
                          country=country.upper())
-    affiliation = (Affiliation.objects.select_related("person")
-                   .filter(country=country.upper(), number=affiliation_number)
-                   .order_by("-starts_on").first())
+    affiliation = affiliation_get_by_number(country=country.upper(), number=affiliation_number)
     if affiliation is None:
         raise NotFound(field="affiliation_number")
     audit_record(actor=actor, action="contribution.history", obj=affiliation,

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
+from ventanilla.accounts.api.auth import AFFILIATE_AUTH, StaffSession, actor_of, person_of
 from ventanilla.affiliation.models import Affiliation
 from ventanilla.cases.models import CaseStatus
-from ventanilla.core.api_auth import AFFILIATE_AUTH, StaffSession, actor_of, person_of
 from ventanilla.core.api_contract import errors
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import PermissionDenied, ValidationFailed

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Router
 
+from ventanilla.accounts.api.auth import AFFILIATE_AUTH, person_of
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.cases.selectors import case_history, cases_of
 from ventanilla.cases.services import CaseNotFound
 from ventanilla.contributions.selectors import contribution_history
-from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
 from ventanilla.core.api_schema import OutputSchema
 
 router = Router(tags=["me"], auth=AFFILIATE_AUTH)

@@ -8,12 +8,13 @@ from django.utils.translation import get_language
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from ventanilla.accounts.api.auth import StaffSession, actor_of
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.cases.models import CaseStatus
-from ventanilla.core.api_auth import ApplicantToken, StaffSession, actor_of
 from ventanilla.core.api_contract import errors
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import PermissionDenied
+from ventanilla.registration.api.auth import ApplicantToken
 
 from .. import selectors, services
 from ..errors import ApplicationNotFound

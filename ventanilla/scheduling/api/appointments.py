@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
-from ventanilla.core.api_auth import AFFILIATE_AUTH, person_of
+from ventanilla.accounts.api.auth import AFFILIATE_AUTH, person_of
 from ventanilla.core.api_contract import errors
 from ventanilla.core.api_json import json_response
 from ventanilla.core.channels import Channel

@@ -1,4 +1,5 @@
-"""API authentication: affiliates and applicants by a bearer token, signed-in people by
+"""API authentication (every app's routers use it; applicants' tokens are
+``registration.api.auth``): affiliates by a bearer token, signed-in people by
 their session (CSRF-checked).
 
 One rule for every operation: **a request carrying an ``Authorization`` header is judged
@@ -21,7 +22,10 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from .errors import PermissionDenied
+from ventanilla.core.errors import PermissionDenied
+
+from ..blocks import account_block_active
+from ..signin import api_token_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -31,7 +35,7 @@ class CsrfFailed(PermissionDenied):
     default_message = _("The request was refused: reload the page and try again.")
 
 
-class _Bearer(HttpBearer):
+class BearerAuth(HttpBearer):
     """A bearer authenticator whose refusal is final (401), see the module's docstring."""
 
     def __call__(self, request: HttpRequest) -> Any:
@@ -69,20 +73,6 @@ class _Session(APIKeyCookie):
         raise NotImplementedError
 
 
-class ApplicantToken(_Bearer):
-    """The token returned when an application is created. A token that belongs to no
-    application is 401; one that belongs to another application is that application's
-    business: the reference then answers 404 (``registration.selectors``)."""
-
-    def authenticate(self, request, token):
-        from ventanilla.registration.selectors import applicant_token_known
-
-        if not applicant_token_known(token):
-            return None
-        request.applicant_token = token
-        return token
-
-
 class StaffSession(_Session):
     """A signed-in staff member's session (CSRF-checked like every form)."""
 
@@ -102,14 +92,11 @@ def actor_of(request):
     return None
 
 
-class AffiliateToken(_Bearer):
+class AffiliateToken(BearerAuth):
     """An affiliate's bearer token from ``POST /api/v1/auth/token`` (ID number + clave).
     ``request.auth`` is the Person; every object an affiliate can reach is filtered by it."""
 
     def authenticate(self, request, token):
-        from ventanilla.accounts.blocks import account_block_active
-        from ventanilla.accounts.signin import api_token_user
-
         user = api_token_user(token)
         if user is None:
             return None
