@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs):
@@ -10,6 +11,7 @@ def _sync_roles(sender, **kwargs):
 
 class AccountsConfig(AppConfig):
     name = "ventanilla.accounts"
+    verbose_name = _("Accounts")
     label = "accounts"
 
     def ready(self):

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "ventanilla.demo"
+    verbose_name = _("Demo")
     label = "demo"

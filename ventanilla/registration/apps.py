@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationConfig(AppConfig):
     name = "ventanilla.registration"
+    verbose_name = _("Registration")
     label = "registration"
