@@ -118,7 +118,10 @@ def _detail(request, app, *, forms_with_errors=None, reject_form=None, status=20
         form = (forms_with_errors or {}).get(item.kind.code) or forms.DocumentDecisionForm(
             prefix=item.kind.code)
         history = [d for d in all_docs if d.kind == item.kind.code and not d.is_current]
-        docs.append({"item": item, "doc": doc, "form": form, "history": history})
+        downloads = doc is not None and uploads.stored_file_serving(
+            doc.content_type, name=doc.kind).as_attachment
+        docs.append({"item": item, "doc": doc, "form": form, "history": history,
+                     "downloads": downloads})
     place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))
     return render(request, "staff/application.html", {
         "application": app, "pack": pack, "docs": docs, "place": place,

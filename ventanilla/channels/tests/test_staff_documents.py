@@ -51,3 +51,23 @@ def test_staff_open_a_photo_inline_under_a_sandbox(make_application, reviewer):
     assert r["Content-Security-Policy"] == SANDBOX
     assert r["X-Content-Type-Options"] == "nosniff"
     assert AuditEntry.objects.filter(actor=reviewer, action="document.view").count() == 1
+
+
+def test_the_link_says_whether_the_document_downloads_or_opens(make_application, reviewer,
+                                                               pdf_bytes):
+    app = make_application("EC", state="draft")
+    services.document_upload(application=app, kind="identity", data=png_bytes(),
+                             filename="cedula.png")
+    services.document_upload(application=app, kind="residence", data=pdf_bytes,
+                             filename="recibo.pdf")
+    services.application_submit(application=app, declaration=True)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(f"/staff/solicitudes/{app.public_id}/",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    identity = app.documents.get(kind="identity", is_current=True)
+    assert f'{identity.public_id}/" target="_blank" rel="noopener">Open the document' in page
+    pdfs = app.documents.filter(is_current=True, content_type="application/pdf")
+    assert pdfs.exists()
+    for doc in pdfs:
+        assert f'{doc.public_id}/" download>Download the document' in page
