@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -103,9 +103,11 @@ def signin_failed(username: str, *, now: datetime | None = None) -> SignInThrott
                 row = SignInThrottle.objects.create(username=username, failures=1,
                                                     window_started_at=now,
                                                     last_failure_at=now)
-            # names that failed once long ago are forgotten (the table stays small)
-            SignInThrottle.objects.filter(last_failure_at__lt=now - window,
-                                          locked_until__isnull=True).delete()
+            # names whose failures are long past and whose lock (if any) is over are
+            # forgotten: the table holds only names that are counting or locked
+            SignInThrottle.objects.filter(
+                Q(locked_until__isnull=True) | Q(locked_until__lte=now),
+                last_failure_at__lt=now - window).delete()
         except IntegrityError:
             row = SignInThrottle.objects.select_for_update().get(username=username)
             if row.window_started_at < now - window and not (

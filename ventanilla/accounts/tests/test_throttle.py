@@ -140,3 +140,23 @@ def test_delay_doubles_from_the_limit():
     assert throttle.delay_for(start - 1) == timedelta(0)
     assert [throttle.delay_for(start + k).total_seconds() for k in range(4)] == [
         first, 2 * first, 4 * first, 8 * first]
+
+
+@pytest.mark.django_db
+def test_names_long_past_and_locks_that_are_over_are_forgotten(settings):
+    now = timezone.now()
+    window = timedelta(hours=settings.SIGNIN_WINDOW_HOURS)
+    old = now - window - timedelta(hours=1)
+    SignInThrottle.objects.create(username="old", failures=2, window_started_at=old,
+                                  last_failure_at=old)
+    SignInThrottle.objects.create(username="lock-over", failures=10, window_started_at=old,
+                                  last_failure_at=old, locked_until=now - timedelta(minutes=1))
+    SignInThrottle.objects.create(username="still-locked", failures=10,
+                                  window_started_at=old, last_failure_at=old,
+                                  locked_until=now + timedelta(hours=1))
+    SignInThrottle.objects.create(username="recent", failures=3,
+                                  window_started_at=now - timedelta(hours=1),
+                                  last_failure_at=now - timedelta(hours=1))
+    throttle.signin_failed("new-name", now=now)
+    assert set(SignInThrottle.objects.values_list("username", flat=True)) == {
+        "still-locked", "recent", "new-name"}
