@@ -17,7 +17,14 @@ from .applications import (
     application_submit,
     application_update,
 )
-from .documents import SweepReport, document_remove, document_upload, documents_sweep
+from .documents import (
+    RecleanReport,
+    SweepReport,
+    document_remove,
+    document_upload,
+    documents_reclean,
+    documents_sweep,
+)
 from .review import (
     application_approve,
     application_open_for_review,
@@ -32,6 +39,7 @@ __all__ = [
     "ANSWER_FIELDS",
     "EDITABLE_STATUSES",
     "UPLOAD_STATUSES",
+    "RecleanReport",
     "SweepReport",
     "application_approve",
     "application_audit",
@@ -50,6 +58,7 @@ __all__ = [
     "document_remove",
     "document_review",
     "document_upload",
+    "documents_reclean",
     "documents_sweep",
     "registration_number_issue",
 ]

@@ -194,3 +194,64 @@ def _remove_empty_folders(storage: Storage, folders: set[str]) -> None:
     for folder in folders:
         with contextlib.suppress(NotImplementedError, OSError):
             os.rmdir(storage.path(folder))
+
+
+@dataclass
+class RecleanReport:
+    cleaned: list[tuple[ApplicationDocument, tuple[str, ...]]] = field(default_factory=list)
+    refused: list[tuple[ApplicationDocument, str]] = field(default_factory=list)
+    missing: list[ApplicationDocument] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def documents_reclean(*, dry_run: bool = False) -> RecleanReport:
+    """Every stored PDF through the check that uploads pass today (``uploads.pdf_sanitise``):
+    files stored before it existed may carry JavaScript, actions or attachments. One that
+    does is replaced by its rewrite in an upload's order (the new file, then the row, the
+    old file after the commit); one the check refuses is reported and left as it is (staff
+    only ever download it, under a sandbox). Safe to run again: a clean file is unchanged."""
+    limits = uploads.UploadLimits.from_settings()
+    report = RecleanReport()
+    documents = (ApplicationDocument.objects.filter(content_type="application/pdf")
+                 .select_related("application__case").order_by("pk"))
+    for doc in documents.iterator(chunk_size=200):
+        try:
+            with doc.file.open("rb") as fh:
+                data = fh.read()
+        except OSError:
+            report.missing.append(doc)
+            continue
+        try:
+            clean, removed = uploads.pdf_sanitise(data, max_memory=limits.pdf_max_memory,
+                                                  max_seconds=limits.pdf_max_seconds)
+        except ValidationFailed as exc:
+            report.refused.append((doc, str(exc.message)))
+            continue
+        if not removed:
+            report.unchanged += 1
+            continue
+        report.cleaned.append((doc, removed))
+        if not dry_run:
+            _document_replace_file(doc, clean, removed)
+    return report
+
+
+def _document_replace_file(doc: ApplicationDocument, data: bytes,
+                           removed: tuple[str, ...]) -> None:
+    old = doc.file.name
+    doc.file.save(f"{doc.public_id}.pdf", ContentFile(data), save=False)   # 1. the file
+    try:
+        with transaction.atomic():                                          # 2. the row
+            swapped = ApplicationDocument.objects.filter(pk=doc.pk, file=old).update(
+                file=doc.file.name, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                updated_at=timezone.now())
+            if swapped:
+                transaction.on_commit(partial(_file_discard, old), robust=True)   # 3.
+    except BaseException:
+        _file_discard(doc.file.name)
+        raise
+    if not swapped:   # replaced or removed meanwhile: this rewrite is not needed
+        _file_discard(doc.file.name)
+        return
+    logger.info("documents: removed %s from stored PDF %s", ", ".join(removed),
+                doc.public_id)
