@@ -12,7 +12,6 @@ bookings at the same moment cannot both slip under a quota.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -28,7 +27,7 @@ from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
 from ventanilla.countries.registry import get_pack
 
-from . import rules
+from . import rules, sql
 from .errors import ChannelBlocked, QuotaExceeded
 from .models import Booking, BookingStatus, ChannelBlock, Service, Slot
 
@@ -94,7 +93,7 @@ def quota_breach_for(*, booked_for, slot: Slot, exclude: Booking | None = None
     reach = rules.quota_horizon(limits)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(_held_sql(connection.vendor), [
+        cursor.execute(sql.quota_held_sql(connection.vendor), [
             booked_for.pk, BookingStatus.BOOKED.value, BookingStatus.ATTENDED.value,
             Service.Kind.MEDICAL.value, Service.Level.FIRST.value,
             adapt(_day_start(day - timedelta(days=reach), tz)),
@@ -103,18 +102,6 @@ def quota_breach_for(*, booked_for, slot: Slot, exclude: Booking | None = None
         held = cursor.fetchall()
     days = [rawsql.value(Slot, "starts_at", at).astimezone(tz).date() for at, in held]
     return rules.quota_breach(booked_days=days, day=day, quotas=limits)
-
-
-@functools.cache
-def _held_sql(vendor: str) -> str:
-    """The times of the first-level appointments a person holds in a window (written once:
-    it runs on every such booking)."""
-    booking, slot, service = (rawsql.columns(m).table for m in (Booking, Slot, Service))
-    # Table names come from the models; every value is a parameter.
-    return (f"SELECT o.starts_at FROM {booking} b"  # noqa: S608
-            f" JOIN {slot} o ON o.id = b.slot_id JOIN {service} v ON v.id = o.service_id"
-            " WHERE b.booked_for_id = %s AND b.status IN (%s, %s) AND v.kind = %s"
-            " AND v.level = %s AND o.starts_at >= %s AND o.starts_at < %s AND b.id <> %s")
 
 
 def quota_message(breach: rules.QuotaBreach) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
@@ -10,13 +9,14 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from ventanilla.core import rawsql
 from ventanilla.countries.registry import get_pack
 
+from . import sql
 from .models import Booking, BookingStatus, Centre, Doctor, Referral, Service, Slot
 
 
@@ -47,13 +47,8 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
     holding it."""
     now = now or timezone.now()
     tz = _tz(country, centre)
-    not_held = (Q(held_until__isnull=True) | Q(held_until__lte=now)
-                | Q(booked_count__lt=F("capacity") - 1))
-    if for_person is not None:
-        not_held |= Q(held_by=for_person)
     qs = (Slot.objects.select_related("centre", "service", "doctor")
-          .filter(not_held, is_open=True, centre__is_active=True, service__is_active=True,
-                  booked_count__lt=F("capacity"), starts_at__gt=now))
+          .filter(sql.free_q(now, for_person=for_person)))
     if country:
         qs = qs.filter(centre__country=country.upper())
     if centre is not None:
@@ -107,55 +102,6 @@ class FreeSlot(NamedTuple):
     doctor_family_names: str | None
 
 
-# The optional conditions of ``slots_free_rows``, in the order of their parameters
-# ({service}: the service table's name).
-_FREE_FILTERS = {
-    "country": "c.country = %s", "centre": "s.centre_id = %s", "service": "v.code = %s",
-    # the service's id from its country and code, known before the scan is planned
-    "service_id": "s.service_id = (SELECT id FROM {service} WHERE country = %s AND code = %s"
-                  " LIMIT 1)",
-    "kind": "v.kind = %s", "doctor": "s.doctor_id = %s",
-    "place": "c.subdivision_code LIKE %s ESCAPE '\\'",
-    "date_from": "s.starts_at >= %s", "date_to": "s.starts_at < %s",
-}
-_FREE_ORDER = tuple(_FREE_FILTERS)
-
-
-def not_held_sql(alias: str, *, mine: bool = False) -> str:
-    """``slots_free``'s hold condition in SQL, for the statements written by hand: the
-    slot's last free place is not held by someone else (``%s``: now; with ``mine``, a second
-    ``%s``: the person whose own hold does not count)."""
-    a = alias
-    return (f"({a}held_until IS NULL OR {a}held_until <= %s"
-            f" OR {a}booked_count < {a}capacity - 1"
-            + (f" OR {a}held_by_id = %s)" if mine else ")"))
-
-
-@functools.cache
-def _slots_free_sql(vendor: str, shape: frozenset[str]) -> str:
-    """The statement of ``slots_free_rows`` for one combination of filters, written once.
-    The same conditions as ``slots_free`` (tests compare the two on random data); the
-    service id comes from a subquery on its country and code, so PostgreSQL knows it before
-    it plans the scan (see ``slots_free``)."""
-    q = connection.ops.quote_name
-    slot, centre, service, doctor = (q(m._meta.db_table) for m in (Slot, Centre, Service,
-                                                                     Doctor))
-    where = ["s.is_open", "c.is_active", "v.is_active", "s.booked_count < s.capacity",
-             "s.starts_at > %s", not_held_sql("s.")]
-    where += [_FREE_FILTERS[name].format(service=service)
-              for name in _FREE_ORDER if name in shape]
-    # Table names come from the models; every value is a parameter.
-    return (
-        "SELECT s.public_id, s.starts_at, s.ends_at, s.capacity - s.booked_count,"  # noqa: S608
-        " c.public_id, c.code, c.name, c.address, c.country, v.code, v.kind, v.name,"
-        " d.public_id, d.given_names, d.family_names"
-        f" FROM {slot} s JOIN {centre} c ON c.id = s.centre_id"
-        f" JOIN {service} v ON v.id = s.service_id"
-        f" LEFT JOIN {doctor} d ON d.id = s.doctor_id"
-        f" WHERE {' AND '.join(where)}"
-        " ORDER BY s.starts_at, c.name, s.id LIMIT %s")
-
-
 def _like_prefix(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -194,9 +140,9 @@ def slots_free_rows(*, country: str | None = None, service: str | None = None,
         given["date_to"] = [ops.adapt_datetimefield_value(
             _day_start(date_to + timedelta(days=1), tz))]
     shape = frozenset(given)
-    params = [at, at, *(p for name in _FREE_ORDER for p in given.get(name, [])), limit]
+    params = [at, at, *(p for name in sql.FREE_ORDER for p in given.get(name, [])), limit]
     with rawsql.planned_each_time() as cursor:
-        cursor.execute(_slots_free_sql(connection.vendor, shape), params)
+        cursor.execute(sql.slots_free_sql(connection.vendor, shape), params)
         rows = cursor.fetchall()
     if connection.vendor == "sqlite":  # text columns there; PostgreSQL returns the types
         rows = [_sqlite_free_slot(r) for r in rows]
@@ -266,17 +212,6 @@ def slot_places_free_counts(*, country: str, service: Service | str, place: str,
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-@functools.cache
-def _slot_get_sql(vendor: str) -> str:
-    slot, centre, service, doctor = (rawsql.columns(m) for m in (Slot, Centre, Service, Doctor))
-    # Table names come from the models; the id is a parameter.
-    return (f"SELECT {slot.select('s')}, {centre.select('c')}, {service.select('v')},"  # noqa: S608
-            f" {doctor.select('d')} FROM {slot.table} s"
-            f" JOIN {centre.table} c ON c.id = s.centre_id"
-            f" JOIN {service.table} v ON v.id = s.service_id"
-            f" LEFT JOIN {doctor.table} d ON d.id = s.doctor_id WHERE s.public_id = %s")
-
-
 def slot_get(public_id: UUID | str) -> Slot | None:
     """A slot by public id with its centre, service and doctor, in one statement written
     once (it starts every booking: ``rawsql``)."""
@@ -284,7 +219,7 @@ def slot_get(public_id: UUID | str) -> Slot | None:
     if key is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_slot_get_sql(connection.vendor), [key])
+        cursor.execute(sql.slot_get_sql(connection.vendor), [key])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -370,25 +305,6 @@ def bookings_of(person, *, active_only: bool = False,
     return qs.order_by("slot__starts_at", "pk")
 
 
-@functools.cache
-def _booking_get_for_sql(vendor: str, *, kind: bool) -> str:
-    from ventanilla.cases.models import Case
-    from ventanilla.people.models import Person
-
-    b, s, c, v, d, p, k = (rawsql.columns(m) for m in (Booking, Slot, Centre, Service, Doctor,
-                                                        Person, Case))
-    # Table names come from the models; every value is a parameter.
-    return (f"SELECT {b.select('b')}, {s.select('s')}, {c.select('c')}, {v.select('v')},"  # noqa: S608
-            f" {d.select('d')}, {p.select('f')}, {p.select('p')}, {k.select('k')}"
-            f" FROM {b.table} b JOIN {s.table} s ON s.id = b.slot_id"
-            f" JOIN {c.table} c ON c.id = s.centre_id JOIN {v.table} v ON v.id = s.service_id"
-            f" LEFT JOIN {d.table} d ON d.id = s.doctor_id"
-            f" JOIN {p.table} f ON f.id = b.booked_for_id JOIN {p.table} p ON p.id = b.person_id"
-            f" LEFT JOIN {k.table} k ON k.id = b.case_id"
-            " WHERE b.public_id = %s AND (b.person_id = %s OR b.booked_for_id = %s)"
-            + (" AND v.kind = %s" if kind else ""))
-
-
 def booking_get_for(person, public_id: UUID | str, *, kind: str | None = None
                     ) -> Booking | None:
     """A booking by public id, only when ``person`` made it or it is for them, with what
@@ -404,7 +320,7 @@ def booking_get_for(person, public_id: UUID | str, *, kind: str | None = None
     if kind:
         params.append(kind)
     with connection.cursor() as cursor:
-        cursor.execute(_booking_get_for_sql(connection.vendor, kind=bool(kind)), params)
+        cursor.execute(sql.booking_get_for_sql(connection.vendor, kind=bool(kind)), params)
         row = cursor.fetchone()
     if row is None:
         return None
