@@ -342,11 +342,11 @@ SELECT a.*, h.*, hp.* FROM affiliation_affiliation a
  WHERE a.person_id = :pid AND a.starts_on <= current_date + 30 AND a.country = 'EC'
    AND (a.ends_on IS NULL OR a.ends_on >= current_date + 30)
  ORDER BY a.starts_on DESC LIMIT 1;
--- quotas.quota_breach_for (R-APT-11): first-level appointments around the date
-SELECT s.starts_at FROM scheduling_booking b
+-- quotas.medical_day_check (R-APT-11, R-APT-14): medical appointments around the date
+SELECT s.starts_at, s.service_id, sv.level FROM scheduling_booking b
   JOIN scheduling_slot s ON b.slot_id = s.id
   JOIN scheduling_service sv ON s.service_id = sv.id
- WHERE b.booked_for_id = :pid AND sv.kind = 'medical' AND sv.level = 1
+ WHERE b.booked_for_id = :pid AND sv.kind = 'medical'
    AND s.starts_at >= now() - interval '28 days' AND s.starts_at < now() + interval '60 days'
    AND b.status IN ('booked', 'attended') ORDER BY b.created_at DESC;
 -- _take_place: the guarded update (row lock, open, future, free place nobody else

@@ -229,6 +229,10 @@ class CountryPack:
     cancel_notice_hours: ClassVar[int] = 12
     # R-APT-05: this many missed medical appointments block the person's web account.
     no_show_block_after: ClassVar[int] = 3
+    # R-APT-11: an attempt over a quota is refused with a warning; the channel is blocked
+    # at this many refused attempts within ``quota_attempts_window_hours``.
+    quota_block_after_attempts: ClassVar[int] = 3
+    quota_attempts_window_hours: ClassVar[int] = 24
     # Which situation questions of the application matter for this country's checklist.
     situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
     # Affiliation and contributions (R-AFF-01..08). Defaults become editable rows.

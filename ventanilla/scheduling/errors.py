@@ -28,6 +28,14 @@ class AlreadyBooked(Conflict):
     default_message = _("This person already has a visit booked at that time.")
 
 
+class SameSpecialtySameDay(Conflict):
+    """R-APT-14: one appointment of a specialty a day for each person."""
+
+    code = "SAME_SPECIALTY_SAME_DAY"
+    default_message = _("This person already has an appointment of this specialty that "
+                        "day. Keep that one, or change it instead of booking another.")
+
+
 class BookedForRefused(ValidationFailed):
     code = "BOOKED_FOR_REFUSED"
     default_message = _("You can book only for yourself or for the dependants on your "

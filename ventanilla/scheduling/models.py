@@ -424,6 +424,34 @@ class Referral(BaseModel):
         return self.person.subject_ref
 
 
+class QuotaAttempt(BaseModel):
+    """A booking refused because it would exceed a quota (R-APT-11). The refusal warns;
+    the channel is blocked only at the country's ``quota_block_after_attempts`` refused
+    attempts within ``quota_attempts_window_hours`` (people the interface misled are not
+    punished; bots and resellers that keep trying are)."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=(
+        ("phone", _("Phone number")), ("device", _("Device")), ("web", _("Web account"))))
+    key = models.CharField(_("key"), max_length=128)
+    person = models.ForeignKey("people.Person", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("person booked for"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    attempted_at = models.DateTimeField(_("attempted at"))
+    quota_days = models.PositiveSmallIntegerField(_("quota window (days)"))
+    quota_limit = models.PositiveSmallIntegerField(_("quota limit"))
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["kind", "key", "attempted_at"],
+                                name="quota_attempt_key")]
+        verbose_name = _("refused attempt over a quota")
+        verbose_name_plural = _("refused attempts over a quota")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
 class ChannelBlock(BaseModel):
     """A phone number, device or web account that exceeded the booking quotas (R-APT-11):
     blocked for 30 days, permanently (``until`` empty) on a second offence."""

@@ -3,9 +3,12 @@ the no-show account block (R-APT-05).
 
 The quotas count a person's first-level medical appointments (booked or attended) across
 every channel; the windows and limits are ``settings.APPOINTMENT_QUOTAS``. A booking that
-would exceed one is refused and the channel it came through (the caller's or WhatsApp
+would exceed one is refused with the explanation and a warning; at the country's
+``quota_block_after_attempts``-th refused attempt within ``quota_attempts_window_hours``
+(3 within 24 hours by default) the channel it came through (the caller's or WhatsApp
 sender's phone number, a device id, or the web account) is blocked for
-``settings.APPOINTMENT_CHANNEL_BLOCK_DAYS`` days, permanently on a second offence.
+``settings.APPOINTMENT_CHANNEL_BLOCK_DAYS`` days, permanently on a second offence. Nothing
+over a quota is offered in the first place (``allowance``, R-APT-14).
 ``services.booking_create`` calls these under the lock it holds on the person, so two
 bookings at the same moment cannot both slip under a quota.
 """
@@ -21,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ventanilla.core import rawsql
 from ventanilla.core.audit import audit_record
@@ -29,7 +33,7 @@ from ventanilla.countries.registry import get_pack
 
 from . import rules, sql
 from .errors import ChannelBlocked, QuotaExceeded
-from .models import Booking, BookingStatus, ChannelBlock, Service, Slot
+from .models import Booking, BookingStatus, ChannelBlock, QuotaAttempt, Service, Slot
 
 DEFAULT_QUOTAS = {1: 2, 7: 4, 30: 10}
 KEY_MAX = 128
@@ -79,29 +83,37 @@ def _day_start(day: date, tz) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def quota_breach_for(*, booked_for, slot: Slot, exclude: Booking | None = None
-                     ) -> rules.QuotaBreach | None:
-    """The quota one more appointment at ``slot`` would exceed for ``booked_for``, if any.
-    Only first-level medical specialties count (R-APT-11)."""
-    if not slot.service.counts_for_quota:
-        return None
-    limits = quotas()
-    if not limits:
-        return None
+@dataclass(frozen=True)
+class DayCheck:
+    """What the person's other medical appointments say about one more at a slot."""
+
+    breach: rules.QuotaBreach | None   # the quota it would exceed (first level only)
+    same_specialty: bool               # one of the same specialty that local day (R-APT-14)
+
+
+def medical_day_check(*, booked_for, slot: Slot, exclude: Booking | None = None) -> DayCheck:
+    """Would one more medical appointment at ``slot`` exceed a quota of ``booked_for``
+    (R-APT-11, first-level specialties only), or be their second of that specialty on that
+    local day (R-APT-14)? One statement (``sql.medical_held_sql``) over the quota windows."""
     tz = get_pack(slot.centre.country).tz
     day = slot.starts_at.astimezone(tz).date()
-    reach = rules.quota_horizon(limits)
+    limits = quotas() if slot.service.counts_for_quota else {}
+    reach = rules.quota_horizon(limits) if limits else 0
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(sql.quota_held_sql(connection.vendor), [
+        cursor.execute(sql.medical_held_sql(connection.vendor), [
             booked_for.pk, BookingStatus.BOOKED.value, BookingStatus.ATTENDED.value,
-            Service.Kind.MEDICAL.value, Service.Level.FIRST.value,
+            Service.Kind.MEDICAL.value,
             adapt(_day_start(day - timedelta(days=reach), tz)),
             adapt(_day_start(day + timedelta(days=reach + 1), tz)),
             exclude.pk if exclude is not None else 0])
-        held = cursor.fetchall()
-    days = [rawsql.value(Slot, "starts_at", at).astimezone(tz).date() for at, in held]
-    return rules.quota_breach(booked_days=days, day=day, quotas=limits)
+        held = [(rawsql.value(Slot, "starts_at", at).astimezone(tz).date(), service_id, level)
+                for at, service_id, level in cursor.fetchall()]
+    same = any(d == day and service_id == slot.service_id for d, service_id, _ in held)
+    breach = (rules.quota_breach(booked_days=[d for d, _, level in held
+                                              if level == Service.Level.FIRST],
+                                 day=day, quotas=limits) if limits else None)
+    return DayCheck(breach, same)
 
 
 def quota_message(breach: rules.QuotaBreach) -> str:
@@ -163,10 +175,59 @@ def channel_block_record(*, key: ChannelKey, person, channel: Channel | str,
     return block
 
 
-def quota_refusal(breach: rules.QuotaBreach, block: ChannelBlock | None) -> QuotaExceeded:
+def quota_attempt_refused(*, key: ChannelKey | None, person, channel: Channel | str,
+                          breach: rules.QuotaBreach, country: str, now: datetime
+                          ) -> tuple[ChannelBlock | None, int | None]:
+    """Record a booking refused over a quota (R-APT-11) and block the channel once it is the
+    country's ``quota_block_after_attempts``-th refused attempt from that channel within
+    ``quota_attempts_window_hours``. Returns the block (or None) and how many more refused
+    attempts the channel has before it is blocked (None without a channel key)."""
+    if key is None:
+        return None, None
+    pack = get_pack(country)
+    with transaction.atomic():
+        current = channel_block_active(key, now=now)
+        if current is not None:
+            return current, 0
+        QuotaAttempt.objects.create(kind=key.kind, key=key.key, person=person,
+                                    channel=str(channel), attempted_at=now,
+                                    quota_days=breach.days, quota_limit=breach.limit)
+        since = now - timedelta(hours=pack.quota_attempts_window_hours)
+        attempts = QuotaAttempt.objects.filter(kind=key.kind, key=key.key,
+                                               attempted_at__gt=since,
+                                               attempted_at__lte=now).count()
+        left = max(pack.quota_block_after_attempts - attempts, 0)
+        if left > 0:
+            return None, left
+    return channel_block_record(key=key, person=person, channel=channel, breach=breach,
+                                now=now), 0
+
+
+def _warning(kind: str, left: int, country: str) -> str:
+    pack = get_pack(country)
+    days = int(getattr(settings, "APPOINTMENT_CHANNEL_BLOCK_DAYS", 30))
+    label = str(dict(ChannelBlock.Kind.choices).get(kind, kind)).lower()
+    return ngettext(
+        "Nothing was booked. The times we offer you already keep within these limits; if "
+        "this %(kind)s tries once more within %(hours)d hours to book over them, booking "
+        "from it will be blocked for %(days)d days.",
+        "Nothing was booked. The times we offer you already keep within these limits; if "
+        "this %(kind)s tries %(left)d more times within %(hours)d hours to book over them, "
+        "booking from it will be blocked for %(days)d days.", left) % {
+        "kind": label, "left": left, "hours": pack.quota_attempts_window_hours,
+        "days": days}
+
+
+def quota_refusal(breach: rules.QuotaBreach, block: ChannelBlock | None, *,
+                  key: ChannelKey | None = None, left: int | None = None,
+                  country: str | None = None) -> QuotaExceeded:
+    """The refusal of a booking over a quota: the limit, then the block it caused or the
+    warning of how many refused attempts remain before one."""
     message = quota_message(breach)
     if block is not None:
         message = f"{message} {_until_text(block)}"
+    elif key is not None and left and country:
+        message = f"{message} {_warning(key.kind, left, country)}"
     return QuotaExceeded(message, field="slot")
 
 

@@ -227,12 +227,14 @@ def booking_get_for_sql(vendor: str, *, kind: bool) -> str:
 # --- quotas ---------------------------------------------------------------------------
 
 @functools.cache
-def quota_held_sql(vendor: str) -> str:
-    """The times of the first-level appointments a person holds in a window (written once:
-    it runs on every such booking)."""
+def medical_held_sql(vendor: str) -> str:
+    """The medical appointments a person holds (booked or attended) in a window: their
+    times, services and levels. The quotas count the first-level ones (R-APT-11); the
+    same-specialty rule looks at the day's (R-APT-14). Written once: it runs on every medical
+    booking. Its ORM twin is ``allowance._held``."""
     booking, slot, service = (rawsql.columns(m).table for m in (Booking, Slot, Service))
     # Table names come from the models; every value is a parameter.
-    return (f"SELECT o.starts_at FROM {booking} b"  # noqa: S608
+    return (f"SELECT o.starts_at, o.service_id, v.level FROM {booking} b"  # noqa: S608
             f" JOIN {slot} o ON o.id = b.slot_id JOIN {service} v ON v.id = o.service_id"
             " WHERE b.booked_for_id = %s AND b.status IN (%s, %s) AND v.kind = %s"
-            " AND v.level = %s AND o.starts_at >= %s AND o.starts_at < %s AND b.id <> %s")
+            " AND o.starts_at >= %s AND o.starts_at < %s AND b.id <> %s")

@@ -16,6 +16,7 @@ from ventanilla.core.channels import Channel
 from .. import alerts, quotas, referrals, sql
 from ..errors import (
     BookingNotActive,
+    SameSpecialtySameDay,
     SlotUnavailable,
 )
 from ..models import Booking, BookingStatus, Slot
@@ -105,10 +106,13 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
             raise BookingNotActive(field="booking")
         if locked.slot_id == new_slot.pk:
             return locked
-        breach = quotas.quota_breach_for(booked_for=locked.booked_for, slot=new_slot,
-                                         exclude=locked)
-        if breach is not None:
-            raise quotas.quota_refusal(breach, None)
+        day_check = quotas.medical_day_check(booked_for=locked.booked_for, slot=new_slot,
+                                             exclude=locked) if new_slot.service.is_medical \
+            else None
+        if day_check is not None and day_check.same_specialty:
+            raise SameSpecialtySameDay(field="slot")
+        if day_check is not None and day_check.breach is not None:
+            raise quotas.quota_refusal(day_check.breach, None)
         if new_slot.service.needs_referral:
             referrals.referral_check_date(booking=locked, on=checks.local_date(new_slot))
         slots = {s.pk: s for s in Slot.objects.select_for_update(of=("self",), no_key=True)

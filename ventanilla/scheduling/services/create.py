@@ -20,6 +20,7 @@ from ventanilla.core.text import clean_text
 from .. import quotas, referrals, rules, selectors, sql
 from ..errors import (
     BookedForRefused,
+    SameSpecialtySameDay,
     SlotTaken,
     SlotUnavailable,
 )
@@ -172,9 +173,12 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                 raise ValidationFailed(_("This case belongs to someone else."), field="case")
             checks.check_phone_day(slot, person, channel)
             checks.check_eligibility(slot, booked_for, eligibility)
-            breach = quotas.quota_breach_for(booked_for=booked_for, slot=slot)
-            if breach is not None:
-                raise _QuotaBreached(breach)
+            if medical:
+                day_check = quotas.medical_day_check(booked_for=booked_for, slot=slot)
+                if day_check.same_specialty:
+                    raise SameSpecialtySameDay(field="slot")
+                if day_check.breach is not None:
+                    raise _QuotaBreached(day_check.breach)
             referral = (referrals.referral_take(person=booked_for, specialty=slot.service,
                                                 on=day)
                         if slot.service.needs_referral else None)
@@ -193,11 +197,12 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                                       "for": booked_for.subject_ref})
     except _QuotaBreached as exc:
         # The booking rolled back; the sanction is recorded on its own (R-APT-11).
-        block = None
-        if block_key is not None:
-            block = quotas.channel_block_record(key=block_key, person=booked_for,
-                                                channel=channel, breach=exc.breach, now=now)
-        raise quotas.quota_refusal(exc.breach, block) from None
+        country = slot.centre.country
+        block, left = quotas.quota_attempt_refused(key=block_key, person=booked_for,
+                                                   channel=channel, breach=exc.breach,
+                                                   country=country, now=now)
+        raise quotas.quota_refusal(exc.breach, block, key=block_key, left=left,
+                                   country=country) from None
     except IntegrityError as exc:
         # Only a bug or a race the locks did not cover reaches here; the database refused.
         if key is not None:

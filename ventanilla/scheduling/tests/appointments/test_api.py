@@ -181,18 +181,22 @@ def test_r_apt_01_and_r_apt_12_refusals_are_422_with_the_reason(client, soon, cl
     assert r.status_code == 422 and r.json()["code"] == "REFERRAL_REQUIRED"
 
 
-def test_r_apt_11_the_web_account_is_the_channel_blocked(client, clinic_ec, general_ec,
-                                                        make_med_slot, ana):
-    # three times on the same local day of the centre (10:00, 11:00, 12:00 in Ecuador),
-    # whatever the time of day the test runs
+def test_r_apt_11_the_web_account_is_the_channel_blocked(client, clinic_ec, specialties_ec,
+                                                        general_ec, make_med_slot, ana):
+    # three times of three specialties on the same local day of the centre (10:00, 11:00,
+    # 12:00 in Ecuador), whatever the time of day the test runs
     tz = timezone.get_fixed_timezone(-300)
     day = (timezone.now().astimezone(tz) + timedelta(days=3)).date()
     start = datetime.combine(day, time(10), tzinfo=tz)
-    slots = [make_med_slot(clinic_ec, general_ec, start + timedelta(hours=h)) for h in range(3)]
+    codes = ("general_medicine", "family_medicine", "dentistry")
+    slots = [make_med_slot(clinic_ec, specialties_ec[codes[h]], start + timedelta(hours=h))
+             for h in range(3)]
     assert book(client, ana, slots[0]).status_code == 201
     assert book(client, ana, slots[1]).status_code == 201
-    r = book(client, ana, slots[2])
-    assert r.status_code == 422 and r.json()["code"] == "QUOTA_EXCEEDED"
+    for attempt in range(3):    # warned twice, blocked at the third refused attempt
+        r = book(client, ana, slots[2])
+        assert r.status_code == 422 and r.json()["code"] == "QUOTA_EXCEEDED"
+        assert ChannelBlock.objects.exists() == (attempt == 2)
     block = ChannelBlock.objects.get()
     assert (block.kind, block.key) == ("web", str(ana.public_id))
     later = make_med_slot(clinic_ec, general_ec, start + timedelta(days=5))

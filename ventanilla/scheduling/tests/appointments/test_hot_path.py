@@ -249,7 +249,7 @@ def test_rawsql_insert_from_a_source_inserts_once_per_row_of_it(med_slot, make_a
 
 
 def test_r_apt_03_a_booking_takes_the_place_and_saves_itself_in_one_statement(
-        med_slot, make_affiliate):
+        med_slot, make_affiliate, make_med_slot, specialties_ec):
     """PostgreSQL: the guarded ``UPDATE`` and the ``INSERT`` are one statement; when it
     takes no place it inserts nothing and the booking is refused with the reason. SQLite:
     the same outcome from two statements."""
@@ -272,12 +272,14 @@ def test_r_apt_03_a_booking_takes_the_place_and_saves_itself_in_one_statement(
     med_slot.refresh_from_db()
     assert med_slot.booked_count == 1 and booking.slot.booked_count == 1
     assert Booking.objects.get(pk=booking.pk).slot_id == med_slot.pk
-    # The same person at the same time: the statement takes nothing and saves nothing.
+    # The same person at the same time (another specialty, so the same-day rule of R-APT-14
+    # does not refuse it first): the statement takes nothing and saves nothing.
+    same_time = make_med_slot(med_slot.centre, specialties_ec["dentistry"], med_slot.starts_at)
     with pytest.raises(AlreadyBooked):
-        services.booking_create(slot=med_slot, person=ana, channel="api", now=NOW)
-    med_slot.refresh_from_db()
-    assert med_slot.booked_count == 1
-    assert Booking.objects.filter(slot=med_slot).count() == 1
+        services.booking_create(slot=same_time, person=ana, channel="api", now=NOW)
+    same_time.refresh_from_db()
+    assert same_time.booked_count == 0
+    assert Booking.objects.filter(booked_for=ana).count() == 1
 
 
 def test_r_apt_01_affiliation_on_prefers_current_then_latest_then_first(make_affiliate):

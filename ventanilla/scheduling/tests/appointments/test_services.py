@@ -20,9 +20,17 @@ from ventanilla.scheduling.errors import (
     PhoneDayRefused,
     QuotaExceeded,
     ReferralRequired,
+    SameSpecialtySameDay,
     SlotTaken,
 )
-from ventanilla.scheduling.models import Booking, BookingStatus, ChannelBlock, Referral, Slot
+from ventanilla.scheduling.models import (
+    Booking,
+    BookingStatus,
+    ChannelBlock,
+    QuotaAttempt,
+    Referral,
+    Slot,
+)
 
 from ..conftest import NOW, cedula
 from .conftest import MONDAY_0800_QUITO, referral_for
@@ -281,10 +289,12 @@ def test_r_apt_08_rescheduling_stays_within_the_referral(clinic_ec, eyes_ec, mak
 # --- R-APT-11: quotas and the channel block ---------------------------------------------------
 
 @pytest.fixture
-def week_of_slots(clinic_ec, general_ec, make_med_slot):
-    """Three General Medicine times a day (08:00, 09:00, 10:00 Quito), Monday 6 to Sunday 12
-    May 2030 and the next week."""
-    return {(day, hour): make_med_slot(clinic_ec, general_ec,
+def week_of_slots(clinic_ec, specialties_ec, make_med_slot):
+    """Three first-level times a day, each of another specialty (R-APT-14 allows one of a
+    specialty a day): General Medicine 08:00, Family Medicine 09:00, Dentistry 10:00 Quito,
+    Monday 6 to Sunday 12 May 2030 and the next week."""
+    codes = ("general_medicine", "family_medicine", "dentistry")
+    return {(day, hour): make_med_slot(clinic_ec, specialties_ec[codes[hour]],
                                        datetime(2030, 5, day, 13 + hour, tzinfo=UTC))
             for day in range(6, 20) for hour in range(3)}
 
@@ -295,14 +305,28 @@ def test_r_apt_11_quota_day_week_month_and_channel_block(week_of_slots, ana, cli
     s = week_of_slots
     book(s[6, 0], ana, channel=Channel.PHONE, channel_key=phone)
     book(s[6, 1], ana, channel=WEB)                          # across channels
-    with pytest.raises(QuotaExceeded) as exc:                # a third on Monday
+    with pytest.raises(QuotaExceeded) as exc:                # a third on Monday: a warning
         book(s[6, 2], ana, channel=Channel.PHONE, channel_key=phone)
+    assert str(exc.value.message) == (
+        "One person can have at most 2 medical appointments a day, on all channels together. "
+        "Nothing was booked. The times we offer you already keep within these limits; if "
+        "this phone number tries 2 more times within 24 hours to book over them, booking "
+        "from it will be blocked for 30 days.")
+    assert not ChannelBlock.objects.exists()
+    with pytest.raises(QuotaExceeded) as exc:                # the second: one more warning
+        book(s[6, 2], ana, channel=Channel.PHONE, channel_key=phone,
+             now=NOW + timedelta(hours=1))
+    assert "if this phone number tries once more within 24 hours" in str(exc.value.message)
+    assert not ChannelBlock.objects.exists()
+    with pytest.raises(QuotaExceeded) as exc:                # the third within 24 h: blocked
+        book(s[6, 2], ana, channel=Channel.PHONE, channel_key=phone,
+             now=NOW + timedelta(hours=2))
     assert str(exc.value.message) == (
         "One person can have at most 2 medical appointments a day, on all channels together. "
         "Booking from this phone number is blocked until May 29, 2030.")
     block = ChannelBlock.objects.get()
     assert (block.kind, block.key, block.person, block.until) == (
-        "phone", "593991234567", ana, NOW + timedelta(days=30))
+        "phone", "593991234567", ana, NOW + timedelta(days=30, hours=2))
     # the same number through WhatsApp is the same channel: refused, even for another day
     with pytest.raises(ChannelBlocked) as exc:
         book(s[8, 0], ana, channel=Channel.WHATSAPP, channel_key="593991234567")
@@ -311,9 +335,10 @@ def test_r_apt_11_quota_day_week_month_and_channel_block(week_of_slots, ana, cli
     # the week: Monday 2 + Tuesday 2 = 4 in 7 days; a fifth that week is refused
     book(s[7, 0], ana)
     book(s[7, 1], ana)
-    with pytest.raises(QuotaExceeded) as exc:
-        book(s[10, 0], ana, channel=Channel.API, channel_key="device-1")
-    assert "at most 4 medical appointments in 7 days" in str(exc.value.message)
+    for _attempt in range(3):
+        with pytest.raises(QuotaExceeded) as exc:
+            book(s[10, 0], ana, channel=Channel.API, channel_key="device-1")
+        assert "at most 4 medical appointments in 7 days" in str(exc.value.message)
     assert ChannelBlock.objects.filter(kind="device", key="device-1").count() == 1
     # the week after is open again (Monday 13 is 7 days after Monday 6)
     assert book(s[13, 0], ana).pk
@@ -334,27 +359,64 @@ def test_r_apt_11_a_second_offence_blocks_for_good(week_of_slots, ana):
     phone = "0991234567"
     book(s[6, 0], ana)
     book(s[6, 1], ana)
-    with pytest.raises(QuotaExceeded):
-        book(s[6, 2], ana, channel=Channel.PHONE, channel_key=phone)
+    for minutes in (0, 10, 20):     # the third refused attempt within 24 hours blocks
+        with pytest.raises(QuotaExceeded):
+            book(s[6, 2], ana, channel=Channel.PHONE, channel_key=phone,
+                 now=NOW + timedelta(minutes=minutes))
+    first_block = NOW + timedelta(minutes=20)
     later = NOW + timedelta(days=31)
-    # thirty days on, the number books again (Monday 3 June), and a second excess blocks it
-    # permanently
-    slot_after = Slot.objects.create(centre=s[6, 0].centre, service=s[6, 0].service,
-                                     starts_at=later + timedelta(days=4),
-                                     ends_at=later + timedelta(days=4, minutes=20))
-    slot_after2 = Slot.objects.create(centre=s[6, 0].centre, service=s[6, 0].service,
-                                      starts_at=later + timedelta(days=4, hours=1),
-                                      ends_at=later + timedelta(days=4, hours=1, minutes=20))
-    slot_after3 = Slot.objects.create(centre=s[6, 0].centre, service=s[6, 0].service,
-                                      starts_at=later + timedelta(days=4, hours=2),
-                                      ends_at=later + timedelta(days=4, hours=2, minutes=20))
+    # thirty days on, the number books again (Monday 3 June), and a second offence blocks
+    # it permanently
+    def slot_at(hours, like):
+        return Slot.objects.create(centre=like.centre, service=like.service,
+                                   starts_at=later + timedelta(days=4, hours=hours),
+                                   ends_at=later + timedelta(days=4, hours=hours, minutes=20))
+
+    slot_after, slot_after2, slot_after3 = (slot_at(h, s[6, h]) for h in range(3))
     book(slot_after, ana, channel=Channel.PHONE, channel_key=phone, now=later)
     book(slot_after2, ana, channel=Channel.PHONE, channel_key=phone, now=later)
-    with pytest.raises(QuotaExceeded) as exc:
-        book(slot_after3, ana, channel=Channel.PHONE, channel_key=phone, now=later)
-    assert "blocked permanently" in str(exc.value.message)
+    for attempt in range(3):
+        with pytest.raises(QuotaExceeded) as exc:
+            book(slot_after3, ana, channel=Channel.PHONE, channel_key=phone,
+                 now=later + timedelta(minutes=attempt))
+        assert ("blocked permanently" in str(exc.value.message)) == (attempt == 2)
     assert list(ChannelBlock.objects.order_by("created_at").values_list("until", flat=True)) \
-        == [NOW + timedelta(days=30), None]
+        == [first_block + timedelta(days=30), None]
+
+
+def test_r_apt_11_refused_attempts_far_apart_only_warn(week_of_slots, ana):
+    """Refusals more than 24 hours apart never add up to a block: a person the interface
+    misled is warned, a channel that keeps trying is blocked."""
+    s = week_of_slots
+    phone = "0991234567"
+    book(s[6, 0], ana)
+    book(s[6, 1], ana)
+    for hours in (0, 25, 50, 75):
+        with pytest.raises(QuotaExceeded) as exc:
+            book(s[6, 2], ana, channel=Channel.PHONE, channel_key=phone,
+                 now=NOW + timedelta(hours=hours))
+        assert "Nothing was booked" in str(exc.value.message)
+    assert not ChannelBlock.objects.exists()
+    assert QuotaAttempt.objects.filter(key="0991234567").count() == 4
+
+
+def test_r_apt_14_no_second_appointment_of_a_specialty_the_same_day(week_of_slots, ana,
+                                                                   clinic_ec, general_ec,
+                                                                   make_med_slot):
+    s = week_of_slots
+    book(s[6, 0], ana)                         # General Medicine at 08:00
+    later_same = make_med_slot(clinic_ec, general_ec, datetime(2030, 5, 6, 20, tzinfo=UTC))
+    with pytest.raises(SameSpecialtySameDay) as exc:
+        book(later_same, ana)
+    assert exc.value.status == 409
+    assert "already has an appointment of this specialty that day" in str(exc.value.message)
+    assert book(s[6, 1], ana).pk              # another specialty that day is fine
+    assert book(s[7, 0], ana).pk              # the same specialty the next day is fine
+    # moving the next day's onto Monday is refused the same way
+    booking = Booking.objects.get(slot=s[7, 0])
+    with pytest.raises(SameSpecialtySameDay):
+        services.booking_reschedule(booking=booking, new_slot=later_same, channel=WEB,
+                                    by_person=ana, now=NOW)
 
 
 def test_r_apt_10_a_taken_medical_slot_is_never_given_twice(med_slot, ana, stranger):
