@@ -147,10 +147,14 @@ def channel_check_not_blocked(key: ChannelKey | None, *, now: datetime) -> None:
         return
     block = channel_block_active(key, now=now)
     if block is not None:
-        raise ChannelBlocked(
-            _("The limits on medical appointments were exceeded from this %(kind)s.")
-            % {"kind": block.get_kind_display().lower()} + " " + _until_text(block),
-            field="channel")
+        raise channel_blocked_error(block)
+
+
+def channel_blocked_error(block: ChannelBlock) -> ChannelBlocked:
+    return ChannelBlocked(
+        _("The limits on medical appointments were exceeded from this %(kind)s.")
+        % {"kind": block.get_kind_display().lower()} + " " + _until_text(block),
+        field="channel")
 
 
 def channel_block_record(*, key: ChannelKey, person, channel: Channel | str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -17,6 +17,10 @@ from ventanilla.core import rawsql
 from ventanilla.countries.registry import get_pack
 
 from . import sql
+
+if TYPE_CHECKING:
+    from .allowance import Allowance
+
 from .models import Booking, BookingStatus, Centre, Doctor, Referral, Service, Slot
 
 
@@ -34,7 +38,7 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
                date_to: date | None = None, now: datetime | None = None,
                kind: str | None = None, doctor: Doctor | None = None,
                place: str | None = None, weekdays: Collection[int] | None = None,
-               for_person=None) -> QuerySet[Slot]:
+               for_person=None, allowance: Allowance | None = None) -> QuerySet[Slot]:
     """Open future slots with a free place, earliest first. Dates are local to the country
     of the centre (or ``country``) and both included. ``service`` is a row or a code (a
     specialty for medical appointments); ``kind`` is ``office`` or ``medical``; ``place`` a
@@ -44,7 +48,8 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
 
     A slot whose last free place someone holds while they confirm it (``held_until`` in
     the future: ``services.slot_hold``) is not free, except for ``for_person``, the person
-    holding it."""
+    holding it. ``allowance`` (``allowance.booking_allowance``) keeps only what that person
+    may book (R-APT-14): every list offered to a person passes one."""
     now = now or timezone.now()
     tz = _tz(country, centre)
     qs = (Slot.objects.select_related("centre", "service", "doctor")
@@ -79,6 +84,8 @@ def slots_free(*, country: str | None = None, service: Service | str | None = No
     if weekdays is not None and set(weekdays) != set(range(7)):
         qs = (qs.annotate(local_iso_weekday=ExtractIsoWeekDay("starts_at", tzinfo=tz))
               .filter(local_iso_weekday__in=[d + 1 for d in weekdays]))
+    if allowance is not None:
+        qs = allowance.restrict(qs)
     return qs.order_by("starts_at", "centre__name", "pk")
 
 
@@ -165,13 +172,14 @@ def slot_dates_free(*, country: str | None = None, service: Service | str | None
                     date_to: date | None = None, limit: int = 10,
                     now: datetime | None = None, kind: str | None = None,
                     doctor: Doctor | None = None, place: str | None = None,
-                    weekdays: Collection[int] | None = None) -> list[date]:
+                    weekdays: Collection[int] | None = None,
+                    allowance: Allowance | None = None) -> list[date]:
     """The next local dates that still have a free place (for a date picker): the dates of
     ``slot_dates_free_counts``."""
     return [day for day, _free in slot_dates_free_counts(
         country=country, service=service, centre=centre, date_from=date_from,
         date_to=date_to, limit=limit, now=now, kind=kind, doctor=doctor, place=place,
-        weekdays=weekdays)]
+        weekdays=weekdays, allowance=allowance)]
 
 
 def slot_dates_free_counts(*, country: str | None = None,
@@ -180,7 +188,8 @@ def slot_dates_free_counts(*, country: str | None = None,
                            limit: int = 10, now: datetime | None = None,
                            kind: str | None = None, doctor: Doctor | None = None,
                            place: str | None = None, weekdays: Collection[int] | None = None,
-                           for_person=None) -> list[tuple[date, int]]:
+                           for_person=None, allowance: Allowance | None = None
+                           ) -> list[tuple[date, int]]:
     """``slot_dates_free`` with, for each local date, the number of free times: the free
     slots of that day (``slots_free``), not the places in them, so the count is what the
     person can choose from and adds up to the centre step's counts of that day. One query
@@ -188,20 +197,22 @@ def slot_dates_free_counts(*, country: str | None = None,
     tz = _tz(country, centre)
     qs = slots_free(country=country, service=service, centre=centre, date_from=date_from,
                     date_to=date_to, now=now, kind=kind, doctor=doctor, place=place,
-                    weekdays=weekdays, for_person=for_person)
+                    weekdays=weekdays, for_person=for_person, allowance=allowance)
     rows = (qs.order_by().annotate(day=TruncDate("starts_at", tzinfo=tz)).values("day")
             .annotate(free_times=Count("pk")).order_by("day").values_list("day", "free_times"))
     return [(day, free) for day, free in rows[:limit]]
 
 
 def slot_places_free_counts(*, country: str, service: Service | str, place: str, level: int,
-                            now: datetime | None = None) -> list[tuple[str, int]]:
+                            now: datetime | None = None, allowance: Allowance | None = None
+                            ) -> list[tuple[str, int]]:
     """Free times (free slots, as ``slot_dates_free_counts``) under ``place`` per
     subdivision of the country's geography at ``level`` (1: cities of a province), most
     first, then by code: the "other cities" of the booking flow's empty state. One query
     grouped by the centres' place codes; the geography maps them to ``level``."""
     geography = get_pack(country).geography
-    rows = (slots_free(country=country, service=service, place=place, now=now).order_by()
+    rows = (slots_free(country=country, service=service, place=place, now=now,
+                       allowance=allowance).order_by()
             .values("centre__subdivision_code").annotate(free_times=Count("pk"))
             .values_list("centre__subdivision_code", "free_times"))
     counts: dict[str, int] = {}
