@@ -194,6 +194,15 @@ def test_r_apt_14_restrict_and_allows_agree_and_nothing_offered_is_refused(
     from django.db import transaction
 
     rng = random.Random(14)
+    centre = days[6, "gm"].centre
+    for _ in range(30):      # times overlapping the others, to exercise the clash filter
+        service = rng.choice([general_ec, specialties_ec["dentistry"]])
+        day, minute = rng.randrange(6, 20), rng.randrange(0, 180, 10)
+        Slot.objects.get_or_create(centre=centre, service=service, doctor=None,
+                                   starts_at=datetime(2030, 5, day, 13, tzinfo=UTC)
+                                   + timedelta(minutes=minute),
+                                   defaults={"ends_at": datetime(2030, 5, day, 13, tzinfo=UTC)
+                                             + timedelta(minutes=minute + 20)})
     slots = list(Slot.objects.all())
     for slot in rng.sample(slots, 9):
         with contextlib.suppress(DomainError):
