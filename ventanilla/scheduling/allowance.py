@@ -204,11 +204,13 @@ def _runs(days: list[date]) -> list[tuple[date, date]]:
 def booking_allowance(*, person, service: Service, booked_for=None,
                       channel: Channel | str = Channel.WEB,
                       channel_key: quotas.ChannelKey | str | None = None,
-                      staff: bool = False, now: datetime | None = None) -> Allowance:
+                      staff: bool = False, moving: Booking | None = None,
+                      now: datetime | None = None) -> Allowance:
     """What ``person`` may book of ``service`` for ``booked_for`` (themself by default)
     through ``channel``: the read every offer is filtered by (module docstring). ``staff``:
     a staff member books on the person's behalf (the call centre, a counter), so the web
-    account's block does not apply; the caller's channel block does."""
+    account's block does not apply; the caller's channel block does. ``moving``: the
+    booking being rescheduled, which neither clashes with nor closes its own day."""
     now = now or timezone.now()
     booked_for = booked_for or person
     pack = get_pack(service.country)
@@ -226,8 +228,10 @@ def booking_allowance(*, person, service: Service, booked_for=None,
     horizon = today + timedelta(days=HORIZON_DAYS)
     limits = quotas.quotas() if service.counts_for_quota else {}
     reach = rules.quota_horizon(limits) if limits else 0
-    held = _held(booked_for, country=service.country, first=today - timedelta(days=reach),
-                 last=horizon + timedelta(days=reach))
+    held = [(b, day) for b, day in _held(booked_for, country=service.country,
+                                         first=today - timedelta(days=reach),
+                                         last=horizon + timedelta(days=reach))
+            if moving is None or b.pk != moving.pk]
     closed: dict[date, ClosedDay] = {}
     if service.is_medical:
         for booking, day in held:
@@ -251,7 +255,8 @@ def booking_allowance(*, person, service: Service, booked_for=None,
     busy = tuple((b.slot.starts_at, b.slot.ends_at) for b, _day in held
                  if b.status == BookingStatus.BOOKED and b.slot.ends_at > now)
     busy += _busy_other(booked_for, now=now, horizon=_day_start(horizon, pack.tz),
-                        known={b.pk for b, _day in held})
+                        known={b.pk for b, _day in held}
+                        | ({moving.pk} if moving is not None else set()))
     weekdays = None
     if str(channel) == Channel.PHONE and service.is_medical:
         weekdays = frozenset(pack.phone_booking_weekdays(person.id_number))
@@ -261,7 +266,6 @@ def booking_allowance(*, person, service: Service, booked_for=None,
 
 def _refusal(*, person, booked_for, service, channel, channel_key, staff, now, today
              ) -> Refusal | None:
-    from ventanilla.accounts.blocks import account_block_active, account_blocked_error
 
     from . import selectors
 
@@ -272,20 +276,64 @@ def _refusal(*, person, booked_for, service, channel, channel_key, staff, now, t
         from .errors import BookedForRefused
 
         return Refusal(RefusalReason.NOT_FOR_THEM, str(BookedForRefused.default_message))
-    if service.is_medical and not staff:
+    if service.is_medical:
+        return _blocks_refusal(person=person, booked_for=booked_for, channel=channel,
+                               channel_key=channel_key, staff=staff, now=now)
+    return None
+
+
+def _blocks_refusal(*, person, booked_for, channel, channel_key, staff, now
+                    ) -> Refusal | None:
+    """A blocked web account (of either person; not when staff book) or channel."""
+    from ventanilla.accounts.blocks import account_block_active, account_blocked_error
+
+    if not staff:
         for who in dict.fromkeys((person, booked_for)):
             block = account_block_active(who)
             if block is not None:
                 return Refusal(RefusalReason.ACCOUNT_BLOCKED,
                                str(account_blocked_error(block.cause).message))
-    if service.is_medical:
-        key = quotas.channel_key_for(channel, channel_key)
-        channel_block = quotas.channel_block_active(key, now=now) if key else None
-        if channel_block is not None:
-            return Refusal(RefusalReason.CHANNEL_BLOCKED,
-                           str(quotas.channel_blocked_error(channel_block).message),
-                           until=channel_block.until)
+    key = quotas.channel_key_for(channel, channel_key)
+    channel_block = quotas.channel_block_active(key, now=now) if key else None
+    if channel_block is not None:
+        return Refusal(RefusalReason.CHANNEL_BLOCKED,
+                       str(quotas.channel_blocked_error(channel_block).message),
+                       until=channel_block.until)
     return None
+
+
+def _coverage_refusal(coverage) -> Refusal:
+    from ventanilla.affiliation.rules import Reason
+
+    reason = {Reason.SERVICE_NOT_INCLUDED: RefusalReason.PEASANT_INSURANCE,
+              Reason.CHILD_TURNED_18: RefusalReason.CHILD_TURNED_18}.get(
+        coverage.reason, RefusalReason.NOT_COVERED)
+    return Refusal(reason, str(coverage.message))
+
+
+def booking_start_refusal(*, person, channel: Channel | str = Channel.WEB,
+                          channel_key: quotas.ChannelKey | str | None = None,
+                          staff: bool = False, now: datetime | None = None) -> Refusal | None:
+    """Before the first step (R-APT-14: refusals come first): what stops ``person`` booking
+    a medical appointment for anyone — a block, or no coverage of their own when they have
+    no dependant to book for. ``booking_allowance`` answers for one person and service."""
+    from ventanilla.affiliation.rules import Service as Covered
+    from ventanilla.affiliation.selectors import coverage_for
+
+    from . import selectors
+
+    now = now or timezone.now()
+    refusal = _blocks_refusal(person=person, booked_for=person, channel=channel,
+                              channel_key=channel_key, staff=staff, now=now)
+    if refusal is not None:
+        return refusal
+    today = now.astimezone(get_pack(person.country).tz).date()
+    own = coverage_for(person, on=today, service=Covered.APPOINTMENTS, country=person.country)
+    if own.covered:
+        return None
+    if selectors.people_bookable_by(person, on=today).exclude(pk=person.pk).exists():
+        return None
+    return _coverage_refusal(own)
 
 
 def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | None:
@@ -293,7 +341,6 @@ def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | 
     (R-APT-01) and, for a second-level specialty, the referrals' expiry (R-APT-08)."""
     if not service.is_medical:
         return None
-    from ventanilla.affiliation.rules import Reason
     from ventanilla.affiliation.rules import Service as Covered
     from ventanilla.affiliation.selectors import coverage_for
 
@@ -303,10 +350,7 @@ def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | 
 
     now_covered = covered(today)
     if not now_covered.covered:
-        reason = {Reason.SERVICE_NOT_INCLUDED: RefusalReason.PEASANT_INSURANCE,
-                  Reason.CHILD_TURNED_18: RefusalReason.CHILD_TURNED_18}.get(
-            now_covered.reason, RefusalReason.NOT_COVERED)
-        return Refusal(reason, str(now_covered.message))
+        return _coverage_refusal(now_covered)
     ahead = today + timedelta(days=int(getattr(settings, "SLOTS_AHEAD_DAYS", 28)))
     last = now_covered.until                  # None: no end known
     probe = min(last, ahead) if last else ahead

@@ -27,6 +27,7 @@ from ventanilla.scheduling import alerts as scheduling_alerts
 from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
+from ventanilla.scheduling.allowance import booking_allowance, booking_start_refusal
 from ventanilla.scheduling.copies import booking_copy_send
 from ventanilla.scheduling.defaults import medical_services_ensure
 from ventanilla.scheduling.errors import SlotTaken
@@ -85,15 +86,34 @@ def _what(request, person):
     pack = get_pack(person.country)
     keys = ("booked_for", "specialty", "province", "city")
     extra = {k: request.GET[k] for k in ("lat", "lng", "cambiar") if request.GET.get(k)}
+    booked_for = next(p for p in people if str(p.public_id) == data["booked_for"])
+    specialty = scheduling_selectors.service_get(country=person.country, code=data["specialty"])
+    moving = (scheduling_selectors.booking_get_for(person, request.GET["cambiar"], kind=MEDICAL)
+              if request.GET.get("cambiar") else None)
     return {
-        "booked_for": next(p for p in people if str(p.public_id) == data["booked_for"]),
-        "specialty": scheduling_selectors.service_get(country=person.country,
-                                                      code=data["specialty"]),
+        "booked_for": booked_for,
+        "specialty": specialty,
+        # R-APT-14: every list below offers only what this person may book
+        "allowance": booking_allowance(person=person, booked_for=booked_for,
+                                       service=specialty, channel=Channel.WEB,
+                                       channel_key=web_account_key(person), moving=moving),
         "province": pack.geography.get(data["province"]),
         "city": pack.geography.get(data["city"]),
         "query": urlencode({k: data[k] for k in keys} | extra),
         "reschedule": request.GET.get("cambiar", ""),
     }
+
+
+def _refused(request, person, refusal, what=None):
+    """R-APT-14: the refusal first, with the reason and where this person can go instead;
+    never a link back into the same dead end. Choosing another person or specialty is
+    offered only when another choice could succeed."""
+    others = what is not None and (len(_people(person)) > 1 or refusal.reason in (
+        "needs_referral", "child_turned_18"))
+    return _render(request, "portal/appointments/refused.html", {
+        "refusal": refusal, "what": what, "other_choice": others,
+        "pack": get_pack(person.country), "page_has_errors": request.method == "POST"},
+        status=INVALID if request.method == "POST" else 200)
 
 
 # --- list, contact, what -------------------------------------------------------------------
@@ -121,6 +141,10 @@ def appointments(request, person):
 def appointment_contact(request, person):
     """Step 1 (R-APT-03): who you are (name, ID, type of insured) and your mobile phone,
     carrier and e-mail, confirmed or corrected."""
+    refusal = booking_start_refusal(person=person, channel=Channel.WEB,
+                                    channel_key=web_account_key(person))
+    if refusal is not None:
+        return _refused(request, person, refusal)
     pack = get_pack(person.country)
     form = forms.ContactForm(request.POST or None, carriers=pack.carriers, initial={
         "mobile_phone": person.mobile_phone, "carrier": person.carrier,
@@ -152,6 +176,9 @@ def appointment_what(request, person):
     bound = "specialty" in request.GET
     form = _what_form(person, request.GET if bound else None, initial=initial)
     if bound and form.is_valid():
+        what = _what(request, person)
+        if what is not None and what["allowance"].refusal is not None:
+            return _refused(request, person, what["allowance"].refusal, what)
         return redirect(f"{reverse('portal:appointment_date')}?{request.GET.urlencode()}")
     return _render(request, "portal/appointments/what.html", {
         "form": form, "reschedule": request.GET.get("cambiar", "")},
@@ -169,8 +196,11 @@ def appointment_date(request, person):
     what = _what(request, person)
     if what is None:
         return redirect("portal:appointment_what")
+    allowance = what["allowance"]
+    if allowance.refusal is not None:
+        return _refused(request, person, allowance.refusal, what)
     where = {"country": person.country, "service": what["specialty"],
-             "place": what["city"].code}
+             "place": what["city"].code, "allowance": allowance}
     since = _since(request, person)
     rows = scheduling_selectors.slot_dates_free_counts(
         **where, date_from=since + timedelta(days=1) if since else None,
@@ -179,7 +209,9 @@ def appointment_date(request, person):
     context = {
         **what, "dates": rows[:DATES_PER_PAGE], "since": since, "first": first,
         "more_from": rows[DATES_PER_PAGE - 1][0] if len(rows) > DATES_PER_PAGE else None,
-        "first_starts": _local(person, first.starts_at) if first else None}
+        "first_starts": _local(person, first.starts_at) if first else None,
+        "first_final": allowance.final(first.starts_at) if first else False,
+        "closed": _closed_days(person, allowance)}
     if first is None:
         context.update(_no_slots(person, what))
     return _render(request, "portal/appointments/date.html", context)
@@ -187,6 +219,14 @@ def appointment_date(request, person):
 
 DATES_PER_PAGE = 10
 OTHER_CITIES = 5
+
+
+def _closed_days(person, allowance) -> list:
+    """The next days this person cannot book because of their own appointments (a full
+    quota, the same specialty that day), said on the date step so the gap is explained."""
+    today = allowance.today
+    return [c for day, c in sorted(allowance.closed.items())
+            if today <= day <= today + timedelta(days=settings.SLOTS_AHEAD_DAYS)][:5]
 
 
 def _since(request, person) -> date | None:
@@ -211,7 +251,7 @@ def _no_slots(person, what) -> dict:
         same["cambiar"] = what["reschedule"]
     counts = scheduling_selectors.slot_places_free_counts(
         country=person.country, service=what["specialty"], place=what["province"].code,
-        level=what["city"].level)
+        level=what["city"].level, allowance=what["allowance"])
     others = [{"city": geography.get(code), "free": free,
                "query": urlencode(same | {"city": code})}
               for code, free in counts if code != what["city"].code][:OTHER_CITIES]
@@ -301,9 +341,11 @@ def appointment_centre(request, person):
     day = _day(request)
     if what is None or day is None:
         return redirect("portal:appointment_what")
+    if what["allowance"].refusal is not None:
+        return _refused(request, person, what["allowance"].refusal, what)
     slots = scheduling_selectors.slots_free(
         country=person.country, service=what["specialty"], place=what["city"].code,
-        date_from=day, date_to=day)
+        date_from=day, date_to=day, for_person=person, allowance=what["allowance"])
     counts: dict[int, int] = {}
     for centre_id in slots.values_list("centre_id", flat=True):
         counts[centre_id] = counts.get(centre_id, 0) + 1
@@ -330,13 +372,19 @@ def appointment_time(request, person):
     centre = scheduling_selectors.centre_get(request.GET.get("centre", ""))
     if what is None or day is None or centre is None:
         return redirect("portal:appointment_what")
+    allowance = what["allowance"]
+    if allowance.refusal is not None:
+        return _refused(request, person, allowance.refusal, what)
     slots = list(scheduling_selectors.slots_free(
         country=person.country, service=what["specialty"], centre=centre, date_from=day,
-        date_to=day, for_person=person))
+        date_to=day, for_person=person, allowance=allowance))
     times = sorted({f"{_local(person, s.starts_at):%H:%M}" for s in slots})
+    final = {f"{_local(person, s.starts_at):%H:%M}" for s in slots
+             if allowance.final(s.starts_at)}
     doctors = sorted({(str(s.doctor.public_id), str(s.doctor)) for s in slots if s.doctor_id},
                      key=lambda d: d[1])
-    form = forms.AppointmentTimeForm(request.POST or None, times=times, doctors=doctors)
+    form = forms.AppointmentTimeForm(request.POST or None, times=times, doctors=doctors,
+                                     final=final)
     if request.method == "POST" and form.is_valid():
         chosen = [s for s in slots if f"{_local(person, s.starts_at):%H:%M}"
                   == form.cleaned_data["time"]]
@@ -349,7 +397,8 @@ def appointment_time(request, person):
         form.add_error("doctor", _("This doctor has no free time then. Choose another "
                                    "time, or any doctor."))
     return _render(request, "portal/appointments/time.html", {
-        **what, "day": day, "centre": centre, "form": form, "has_slots": bool(slots)},
+        **what, "day": day, "centre": centre, "form": form, "has_slots": bool(slots),
+        "any_final": bool(final), "notice_hours": allowance.notice_hours},
         status=INVALID if form.errors else 200)
 
 
@@ -358,7 +407,8 @@ def _alternatives(person, what, slot, *, count: int = 3) -> list[dict]:
     same city from that time on (UX.md: the three nearest alternatives)."""
     rows = (scheduling_selectors.slots_free(
         country=person.country, service=what["specialty"], place=what["city"].code,
-        date_from=_local(person, slot.starts_at).date(), for_person=person)
+        date_from=_local(person, slot.starts_at).date(), for_person=person,
+        allowance=what["allowance"])
         .filter(starts_at__gte=slot.starts_at).exclude(pk=slot.pk)[:count])
     return [{"slot": s, "starts": _local(person, s.starts_at)} for s in rows]
 
@@ -373,9 +423,15 @@ def appointment_check(request, person):
     slot = scheduling_selectors.slot_get(request.GET.get("slot", ""))
     if what is None or slot is None or slot.service_id != what["specialty"].pk:
         return redirect("portal:appointment_what")
+    allowance = what["allowance"]
+    if allowance.refusal is not None:
+        return _refused(request, person, allowance.refusal, what)
     error, taken, held_until = None, False, None
+    not_allowed = None if what["reschedule"] else allowance.why_not(slot)
     try:
-        if request.method == "POST":
+        if not_allowed is not None:      # a time from an old page: say why, offer others
+            error, taken = not_allowed, True
+        elif request.method == "POST":
             booking = _book_or_move(request, person, what, slot)
             return redirect("portal:appointment", public_id=booking.public_id)
         held_until = scheduling_services.slot_hold(slot=slot, person=person)
@@ -389,7 +445,10 @@ def appointment_check(request, person):
         "error": error, "page_has_errors": bool(error), "taken": taken,
         "alternatives": _alternatives(person, what, slot) if taken else [],
         "held_until": _local(person, held_until) if held_until else None,
-        "hold_minutes": settings.SLOT_HOLD_MINUTES},
+        "hold_minutes": settings.SLOT_HOLD_MINUTES,
+        "final": allowance.final(slot.starts_at), "notice_hours": allowance.notice_hours,
+        "room": [] if what["reschedule"] else allowance.room(starts.date()),
+        "no_show_block_after": get_pack(person.country).no_show_block_after},
         status=(409 if taken else INVALID) if error else 200)
 
 

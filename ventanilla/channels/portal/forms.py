@@ -378,10 +378,16 @@ class AppointmentTimeForm(forms.Form):
         error_messages={"required": _("Select a time")})
     doctor = forms.ChoiceField(label=_("Doctor"), required=False)
 
-    def __init__(self, *args, times, doctors, **kwargs):
+    def __init__(self, *args, times, doctors, final=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        morning = [(t, t) for t in times if t < "12:00"]
-        afternoon = [(t, t) for t in times if t >= "12:00"]
+
+        def label(t: str) -> str:
+            # R-APT-04, R-APT-13: a time inside the cancellation window is marked
+            return _("%(time)s (cannot be changed or cancelled online)") % {"time": t} \
+                if t in final else t
+
+        morning = [(t, label(t)) for t in times if t < "12:00"]
+        afternoon = [(t, label(t)) for t in times if t >= "12:00"]
         groups = [(str(_("Morning")), morning)] if morning else []
         if afternoon:
             groups.append((str(_("Afternoon")), afternoon))

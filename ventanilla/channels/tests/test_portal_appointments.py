@@ -109,6 +109,13 @@ def test_r_apt_01_peasant_insurance_is_told_why_and_cannot_book(make_affiliate, 
     page = client.get("/portal/citas/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "does not include this appointment service" in page
     assert "/portal/citas/nueva/" not in page
+    # R-APT-14: starting the booking anyway, the refusal comes first, with where to go
+    start = client.get("/portal/citas/nueva/", HTTP_ACCEPT_LANGUAGE="en")
+    text = re.sub(r"\s+", " ", start.content.decode())
+    assert start.status_code == 200 and "You cannot book this appointment online" in text
+    assert "does not include this appointment service" in text
+    assert "Seguro Social Campesino" in text and 'href="tel:' in text
+    assert "/portal/citas/nueva/especialidad/" not in text      # no way back into it
     r = client.post(f"/portal/citas/nueva/confirmar/?{what_query(person)}"
                     f"&slot={medical['slots'][0].public_id}", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 422 and "does not include this appointment service" in \
