@@ -55,10 +55,11 @@ def help_groups(country: CountryPack | str | None = None, *,
 
 
 def numbers_text(country: CountryPack | str | None,
-                 purpose: Purpose | str | None = Purpose.APPOINTMENTS) -> str:
-    """The phone numbers for ``purpose`` as a phrase for a message: "140, 1800-100-000 or
-    161" (every country's when ``country`` is unknown)."""
-    groups = help_groups(country, purpose=purpose, kinds=[ChannelKind.PHONE])
+                 purpose: Purpose | str | None = Purpose.APPOINTMENTS, *,
+                 kind: ChannelKind | str = ChannelKind.PHONE) -> str:
+    """The numbers of ``kind`` for ``purpose`` as a phrase for a message: "140,
+    1800-100-000 or 161" (every country's when ``country`` is unknown; "" when none)."""
+    groups = help_groups(country, purpose=purpose, kinds=[kind])
     # several countries: say whose number each is ("IESS 140, EsSalud (01) 411-8000")
     numbers = [f"{c.institution} {c.display}" if len(groups) > 1 else c.display
                for g in groups for c in g.channels]

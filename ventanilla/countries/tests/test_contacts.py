@@ -76,3 +76,17 @@ def test_r_apt_14_peru_sends_people_without_cover_to_essalud_and_the_sis():
     assert [c.href for c in care.channels] == [
         "tel:+5114118000", "tel:107", "tel:113", "https://wa.me/51941986682"]
     assert PE.care_elsewhere("peasant_insurance") is None
+
+
+def test_r_hlp_01_messages_name_the_numbers_of_the_country():
+    from ventanilla.countries.help import numbers_text
+
+    with translation.override("es"):
+        assert numbers_text("EC") == "140, 1800-100-000 o 161"
+        assert numbers_text("PE") == "(01) 411-8000 o 107"
+    assert numbers_text("EC", kind="whatsapp") == "096 730 0000"
+    assert numbers_text("PE", kind="whatsapp") == ""  # EsSalud has no WhatsApp for this
+    with translation.override("en"):
+        # nobody knows the country: every country's, each named
+        assert numbers_text("") == ("IESS 140, IESS 1800-100-000, IESS 161, "
+                                    "EsSalud (01) 411-8000 or EsSalud 107")
