@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ventanilla.core.text import clean_text
+from ventanilla.countries.help import numbers_text
 
 from .authz import is_staff, staff_acting
 from .models import AccountBlock
@@ -18,7 +19,7 @@ from .models import AccountBlock
 class AccountBlocked(PermissionDenied):
     code = "ACCOUNT_BLOCKED"
     default_message = _("Your web account is blocked. Go to a service centre with your "
-                        "identity document, or call the call centre, to have it unblocked.")
+                        "identity document to have it unblocked.")
 
 
 def account_block_active(person) -> AccountBlock | None:
@@ -37,18 +38,20 @@ def account_block_cause(person_ref):
                     .values("cause")[:1])
 
 
-def account_blocked_error(cause: str) -> AccountBlocked:
-    """The refusal for a person whose web account is blocked for ``cause``."""
+def account_blocked_error(cause: str, *, country: str = "") -> AccountBlocked:
+    """The refusal for a person whose web account is blocked for ``cause``; it names the
+    appointment lines of ``country`` (R-HLP-01; every served country's when unknown)."""
     label = AccountBlock.Cause(cause).label if cause in AccountBlock.Cause.values else cause
     return AccountBlocked(_("Your web account is blocked (%(cause)s). Go to a service "
-                            "centre with your identity document, or call the call centre, "
-                            "to have it unblocked.") % {"cause": label})
+                            "centre with your identity document to have it unblocked. You "
+                            "can still book by phone: %(numbers)s.")
+                          % {"cause": label, "numbers": numbers_text(country)})
 
 
 def account_check_not_blocked(person) -> None:
     block = account_block_active(person)
     if block is not None:
-        raise account_blocked_error(block.cause)
+        raise account_blocked_error(block.cause, country=person.country)
 
 
 def account_block(*, person, cause: str, detail: str = "", actor=None) -> AccountBlock:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import zoneinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -27,6 +27,15 @@ from django.utils.translation import gettext_lazy as _
 from phonenumbers import carrier as phone_carrier
 
 from ventanilla.core.errors import ValidationFailed
+
+from .contacts import (
+    CareElsewhere,
+    CareReason,
+    ChannelKind,
+    ContactChannel,
+    Purpose,
+    channels_matching,
+)
 
 
 class IdInvalid(ValidationFailed):
@@ -242,6 +251,28 @@ class CountryPack:
     basic_salary_defaults: ClassVar[tuple[BasicSalaryDefault, ...]] = ()
     rate_defaults: ClassVar[tuple[RateDefault, ...]] = ()
     asks_social_security_number: ClassVar[bool] = False
+    # R-HLP-01: the institutions' real channels, each with its source (countries/contacts.py).
+    contacts: ClassVar[tuple[ContactChannel, ...]] = ()
+    # R-APT-01 / R-APT-14: where people the service cannot serve get care instead.
+    care_options: ClassVar[tuple[CareElsewhere, ...]] = ()
+
+    # --- help and contact (R-HLP-01) -----------------------------------------------------
+    def contact_channels(self, purpose: Purpose | str | None = None, *,
+                         kinds: Iterable[ChannelKind | str] | None = None,
+                         ) -> tuple[ContactChannel, ...]:
+        """The channels for ``purpose`` (every channel when None), of ``kinds`` (every kind
+        when None), in the pack's order."""
+        return channels_matching(self.contacts, purpose=purpose, kinds=kinds)
+
+    def main_channels(self) -> tuple[ContactChannel, ...]:
+        """The lines shown when nothing else is known about the visitor."""
+        return tuple(c for c in self.contacts if c.main) or self.contacts[:1]
+
+    def care_elsewhere(self, reason: CareReason | str) -> CareElsewhere | None:
+        """Where a person refused for ``reason`` gets care, or None if the pack has no
+        such fact."""
+        code = CareReason(reason)
+        return next((c for c in self.care_options if c.reason is code), None)
 
     def affiliation_type(self, code: str) -> AffiliationType | None:
         return next((t for t in self.affiliation_types if t.code == code), None)

@@ -292,7 +292,7 @@ def _blocks_refusal(*, person, booked_for, channel, channel_key, staff, now
             block = account_block_active(who)
             if block is not None:
                 return Refusal(RefusalReason.ACCOUNT_BLOCKED,
-                               str(account_blocked_error(block.cause).message))
+                               str(account_blocked_error(block.cause, country=who.country).message))
     key = quotas.channel_key_for(channel, channel_key)
     channel_block = quotas.channel_block_active(key, now=now) if key else None
     if channel_block is not None:

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.ratelimit import limit
 from ventanilla.core.text import mask_email, mask_phone
+from ventanilla.countries.contacts import ChannelKind
+from ventanilla.countries.help import numbers_text
 
 from . import tasks
 from .errors import BookingNotActive
@@ -42,6 +44,13 @@ def booking_copy_send(*, booking, medium: str) -> str:
     with transaction.atomic():
         phone = booking_copy_queue(booking)
     if phone is None:
+        # R-HLP-01: say which number to write to, when the country has one
+        number = numbers_text(booking.slot.centre.country, kind=ChannelKind.WHATSAPP)
+        if number:
+            raise ValidationFailed(_("WhatsApp copies go only to a registered mobile number "
+                                     "that has written to our WhatsApp number, %(number)s. "
+                                     "Write to it once from your mobile, then ask again.")
+                                   % {"number": number}, field="medium")
         raise ValidationFailed(_("WhatsApp copies go only to a registered mobile number that "
                                  "has written to our WhatsApp number. Write to it once from "
                                  "your mobile, then ask again."), field="medium")

@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.text import clean_text
+from ventanilla.countries.help import numbers_text
 from ventanilla.countries.registry import get_pack
 from ventanilla.scheduling.catalogue import MEDICAL
 
@@ -297,6 +298,11 @@ class _Flow:
                  "Then write to us again. To try again, write the patient's full name.") % {
                      "portal": portal}
 
+    def _appointment_numbers(self) -> str:
+        """R-HLP-01: the phone lines for appointments of the patient's country."""
+        person = self.conv.person
+        return numbers_text(person.country if person is not None else "")
+
     def on_specialty(self, text: str) -> None:
         code = rules.specialty_code(text, labels=_catalogue_labels())
         if code is None:
@@ -307,7 +313,8 @@ class _Flow:
             self.say(_("%(specialty)s cannot be booked by WhatsApp. By WhatsApp you can book "
                        "only:") % {"specialty": _specialty_label(code)}
                      + "\n" + allowed_list() + "\n"
-                     + _("For other specialties use the portal or call the call centre."))
+                     + _("For other specialties use the portal or call %(numbers)s.")
+                     % {"numbers": self._appointment_numbers()})
             return
         self.conv.data["specialty"] = code
         self.offer_slots()

@@ -169,7 +169,9 @@ def test_ux_no_slots_names_specialty_city_and_days_and_offers_other_cities(
     others = re.findall(r'city=(\d+)">([^<]*) — (\d+) free times?</a>', page)
     assert others == [("1701", "Quito", "3"), ("1705", "Rumiñahui", "1")]
     assert "Choose another city or specialty" in page
-    assert "Or call the call centre" in page
+    # R-HLP-01: the call is to a number
+    assert "Or call: operators can see every centre." in page
+    assert '<a class="govuk-link ventanilla-contact-link" href="tel:140">Call 140</a>' in page
     assert 'action="/portal/citas/avisos/"' in page and "Notify me" in page
     assert ("We will e-mail you once, when a Dentistry time opens in Cayambe in the next 60 "
             "days.") in page

@@ -244,7 +244,8 @@ def test_the_confirmation_sends_a_copy_by_email_and_whatsapp(make_affiliate, med
     # WhatsApp: refused with what to do until the registered mobile has opted in
     client.post(f"{url}copia/", {"medio": "whatsapp"}, HTTP_ACCEPT_LANGUAGE="en")
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "has written to our WhatsApp number" in page
+    # R-HLP-01: the message names the number to write to
+    assert "has written to our WhatsApp number, 096 730 0000. Write to it once" in page
     assert not WhatsAppMessage.objects.exists()
     WhatsAppConversation.objects.create(phone="593991234567", whatsapp_opt_in=True,
                                         language="en")

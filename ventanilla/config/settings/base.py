@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ventanilla.core.context_processors.site",
+                "ventanilla.channels.context_processors.help_contacts",
             ],
         },
     },

@@ -20,6 +20,7 @@ from ..base import (
     Situation,
 )
 from ..common import PASSPORT, TRANSLATION, LuhnRegistrationNumbers, validate_passport
+from .contacts import CARE_OPTIONS, CONTACTS
 
 CEDULA = IdType(
     code="cedula", label=_("Cédula de identidad"),
@@ -78,6 +79,9 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
                         may_book_appointments=False),
         AffiliationType("dependant", _("Dependant of an affiliate"), is_dependant=True),
     )
+    # R-HLP-01, R-APT-01, R-APT-14: channels and care elsewhere, with sources (contacts.py).
+    contacts = CONTACTS
+    care_options = CARE_OPTIONS
     quote_affiliation_type = "voluntary"
     basic_salary_name = _("Unified basic salary (SBU)")
     # R-AFF-02: SBU per year, each with its legal source.

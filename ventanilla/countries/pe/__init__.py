@@ -21,6 +21,7 @@ from ..base import (
     Situation,
 )
 from ..common import PASSPORT, TRANSLATION, LuhnRegistrationNumbers, validate_passport
+from .contacts import CARE_OPTIONS, CONTACTS
 
 DNI = IdType(
     code="dni", label=_("DNI"),
@@ -83,6 +84,9 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
         AffiliationType("sis_independiente", _("SIS Independiente"), public_status_lookup=True),
         AffiliationType("dependant", _("Dependant of an insured person"), is_dependant=True),
     )
+    # R-HLP-01, R-APT-01, R-APT-14: channels and care elsewhere, with sources (contacts.py).
+    contacts = CONTACTS
+    care_options = CARE_OPTIONS
     quote_affiliation_type = "sis_independiente"
     basic_salary_name = _("Minimum living wage (RMV)")
     basic_salary_defaults = (

@@ -92,3 +92,34 @@ def test_affiliation_types_include_one_a_person_can_apply_for(pack):
     codes = [t.code for t in pack.affiliation_types]
     assert len(codes) == len(set(codes))
     assert any(not t.is_dependant for t in pack.affiliation_types)
+
+
+def test_r_hlp_01_every_pack_has_an_appointments_channel_with_a_dated_source(pack):
+    channels = pack.contact_channels("appointments")
+    assert channels, f"{pack.code} has no channel for appointments"
+    for channel in pack.contact_channels():
+        for source in channel.sources:
+            assert source.title.strip() and isinstance(source.on, date)
+            assert source.url == "" or source.url.startswith(("https://", "http://"))
+        assert channel.institution and channel.display and channel.purposes
+    assert pack.main_channels()
+
+
+def test_r_hlp_01_every_channel_link_is_well_formed(pack):
+    import re
+
+    for channel in pack.contact_channels():
+        if channel.kind == "phone":
+            # a short number stays short, anything longer is E.164
+            assert re.fullmatch(r"tel:(\d{3,4}|\+[1-9]\d{7,14})", channel.href), channel
+        elif channel.kind == "whatsapp":
+            assert re.fullmatch(r"https://wa\.me/[1-9]\d{7,14}", channel.href), channel
+        else:
+            assert channel.href.startswith("https://"), channel
+
+
+def test_r_apt_14_care_elsewhere_names_a_place_and_a_channel(pack):
+    for option in pack.care_options:
+        assert pack.care_elsewhere(option.reason) is option
+        assert str(option.place) and str(option.explanation) and option.channels
+        assert option.source.title

@@ -14,11 +14,26 @@ from ventanilla.countries.base import (
     IdType,
     Situation,
 )
+from ventanilla.countries.contacts import (
+    CareElsewhere,
+    CareReason,
+    ChannelKind,
+    ContactChannel,
+    Purpose,
+    Source,
+)
 
 ZID = IdType(code="zid", label="Zemblan identity card", hint="6 digits", national=True)
 IDENTITY = DocumentKind("identity", "Identity card", "Both sides")
 LEASE = DocumentKind("lease", "Lease", "Any lease")
 FORM = DocumentKind("form", "Form", "This form", provided_by_form=True)
+# Fictitious, like the country: 1999 is no short number of Norway's plan it borrows.
+ZHS_SOURCE = Source("Pale Fire, canto 5 (fictitious)", date(1962, 4, 1))
+ZHS_LINE = ContactChannel(ChannelKind.PHONE, "1999", "19 99", (Purpose.APPOINTMENTS,),
+                          ZHS_SOURCE, institution="ZHS", name="Onhava line",
+                          hours="Dawn to dusk", instructions="Ask for the king", main=True)
+ZHS_WEB = ContactChannel(ChannelKind.WEB, "https://zembla.invalid/", "zembla.invalid",
+                         (Purpose.GENERAL,), ZHS_SOURCE, institution="ZHS")
 
 
 class ZemblaPack(CountryPack):
@@ -37,6 +52,9 @@ class ZemblaPack(CountryPack):
     registration_due_working_days = 5
     affiliation_types = (AffiliationType("resident", "Resident"),
                          AffiliationType("kin", "Kin", is_dependant=True))
+    contacts = (ZHS_LINE, ZHS_WEB)
+    care_options = (CareElsewhere(CareReason.NOT_COVERED, "Not a resident of Zembla",
+                                  "The palace in Onhava", ZHS_SOURCE, (ZHS_LINE,)),)
 
     def validate_id(self, id_type, value, /):
         self.id_type(id_type)

@@ -154,7 +154,7 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                 for who in ((person, booked_for) if medical else (person,)):
                     cause = state.block_causes.get(who.pk)
                     if cause is not None:
-                        raise account_blocked_error(cause)
+                        raise account_blocked_error(cause, country=who.country)
             if key_error is not None:
                 raise key_error
             if key is not None:

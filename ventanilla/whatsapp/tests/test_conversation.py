@@ -65,7 +65,7 @@ def test_r_apt_07_pediatrics_is_refused_with_the_allowed_list(chat, ana, slots):
     reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "PEDIATRÍA")[0]
     assert reply == ("Pediatría no se puede agendar por WhatsApp. Por WhatsApp solo puede "
                      "agendar:\n1. Odontología\n2. Medicina General\nPara otras "
-                     "especialidades use el portal o llame al centro de llamadas.")
+                     "especialidades use el portal o llame al 140, 1800-100-000 o 161.")
     assert not Booking.objects.exists()
     # the conversation goes on: the person can still pick an allowed specialty
     assert "08:00" in chat(ANA_PHONE, "Odontología")[0]

@@ -176,7 +176,8 @@ def test_r_apt_05_third_no_show_blocks_the_web_account(clinic_ec, general_ec, ma
         book(slots[3], ana, now=datetime(2030, 5, 23, tzinfo=UTC))
     assert str(exc.value.message) == (
         "Your web account is blocked (Missed appointments). Go to a service centre with your "
-        "identity document, or call the call centre, to have it unblocked.")
+        "identity document to have it unblocked. You can still book by phone: "
+        "140, 1800-100-000 or 161.")
     # the call centre still books on the person's behalf
     by_phone = book(slots[3], ana, actor=scheduling_agent, channel=Channel.PHONE,
                     now=datetime(2030, 5, 23, tzinfo=UTC))
