@@ -96,6 +96,7 @@ class Allowance:
     today: date
     refusal: Refusal | None = None
     last_day: date | None = None               # the last day that may be offered
+    last_day_reason: str = ""                  # why it ends there, in the person's words
     closed: dict[date, ClosedDay] = field(default_factory=dict)
     busy: tuple[tuple[datetime, datetime], ...] = ()
     weekdays: frozenset[int] | None = None
@@ -146,8 +147,7 @@ class Allowance:
             return self.refusal.message
         day = self.local_day(slot.starts_at)
         if self.last_day is not None and day > self.last_day:
-            return _("This date is after %(date)s, the last day that can be booked for "
-                     "this person.") % {"date": date_format(self.last_day, "DATE_FORMAT")}
+            return self.last_day_reason
         if day in self.closed:
             return self.closed[day].message
         if any(rules.overlaps(slot.starts_at, slot.ends_at, s, e) for s, e in self.busy):
@@ -222,9 +222,10 @@ def booking_allowance(*, person, service: Service, booked_for=None,
                        today=today)
     if refusal is not None:
         return Allowance(**base, refusal=refusal)
-    last_day = _last_day(booked_for, service=service, today=today)
-    if isinstance(last_day, Refusal):
-        return Allowance(**base, refusal=last_day)
+    ends = _last_day(booked_for, service=service, today=today)
+    if isinstance(ends, Refusal):
+        return Allowance(**base, refusal=ends)
+    last_day, last_day_reason = ends
     horizon = today + timedelta(days=HORIZON_DAYS)
     limits = quotas.quotas() if service.counts_for_quota else {}
     reach = rules.quota_horizon(limits) if limits else 0
@@ -260,8 +261,8 @@ def booking_allowance(*, person, service: Service, booked_for=None,
     weekdays = None
     if str(channel) == Channel.PHONE and service.is_medical:
         weekdays = frozenset(pack.phone_booking_weekdays(person.id_number))
-    return Allowance(**base, last_day=last_day, closed=closed, busy=busy, weekdays=weekdays,
-                     quota_days=quota_days)
+    return Allowance(**base, last_day=last_day, last_day_reason=last_day_reason,
+                     closed=closed, busy=busy, weekdays=weekdays, quota_days=quota_days)
 
 
 def _refusal(*, person, booked_for, service, channel, channel_key, staff, now, today
@@ -336,11 +337,13 @@ def booking_start_refusal(*, person, channel: Channel | str = Channel.WEB,
     return _coverage_refusal(own)
 
 
-def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | None:
+def _last_day(booked_for, *, service: Service, today: date
+              ) -> tuple[date | None, str] | Refusal:
     """The last local day that may be offered: coverage for the appointment service
     (R-APT-01) and, for a second-level specialty, the referrals' expiry (R-APT-08)."""
     if not service.is_medical:
-        return None
+        return None, ""
+    from ventanilla.affiliation.rules import ADULT_AGE, birthday
     from ventanilla.affiliation.rules import Service as Covered
     from ventanilla.affiliation.selectors import coverage_for
 
@@ -348,11 +351,23 @@ def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | 
         return coverage_for(booked_for, on=on, service=Covered.APPOINTMENTS,
                             country=service.country)
 
+    def until(day: date) -> str:
+        return date_format(day, "DATE_FORMAT")
+
     now_covered = covered(today)
     if not now_covered.covered:
         return _coverage_refusal(now_covered)
     ahead = today + timedelta(days=int(getattr(settings, "SLOTS_AHEAD_DAYS", 28)))
     last = now_covered.until                  # None: no end known
+    reason = ""
+    if last is not None:
+        adult = birthday(booked_for.date_of_birth, ADULT_AGE) \
+            if booked_for.date_of_birth else None
+        reason = (_("Appointments for %(name)s can be booked up to %(date)s: a child's "
+                    "coverage as a dependant ends on their 18th birthday.")
+                  if adult is not None and last == adult - timedelta(days=1) else
+                  _("Appointments for %(name)s can be booked up to %(date)s, when the "
+                    "coverage ends.")) % {"name": booked_for.full_name, "date": until(last)}
     probe = min(last, ahead) if last else ahead
     if not covered(probe).covered:            # ends sooner (a lapse): the last covered day
         low, high = today, probe
@@ -363,6 +378,10 @@ def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | 
             else:
                 high = mid
         last = low
+        reason = _("Appointments for %(name)s can be booked up to %(date)s: after that "
+                   "the coverage lapses (%(why)s)") % {
+            "name": booked_for.full_name, "date": until(last),
+            "why": str(covered(high).message).rstrip(".")} + "."
     if service.needs_referral:
         expires = (Referral.objects.filter(person=booked_for, specialty=service,
                                            status=Referral.Status.ACTIVE,
@@ -372,8 +391,12 @@ def _last_day(booked_for, *, service: Service, today: date) -> date | Refusal | 
             from .errors import ReferralRequired
 
             return Refusal(RefusalReason.NEEDS_REFERRAL, str(ReferralRequired.default_message))
-        last = min(last, expires) if last else expires
-    return last
+        if last is None or expires < last:
+            last = expires
+            reason = _("The referral for %(specialty)s is valid until %(date)s: appointments "
+                       "after that need a new referral.") % {
+                "specialty": service.label, "date": until(expires)}
+    return last, reason
 
 
 def _held(booked_for, *, country: str, first: date, last: date) -> list[tuple[Booking, date]]:

@@ -219,7 +219,9 @@ def appointment_date(request, person):
         "more_from": rows[DATES_PER_PAGE - 1][0] if len(rows) > DATES_PER_PAGE else None,
         "first_starts": _local(person, first.starts_at) if first else None,
         "first_final": allowance.final(first.starts_at) if first else False,
-        "closed": _closed_days(person, allowance)}
+        "closed": _closed_days(person, allowance),
+        "ends": allowance.last_day_reason if allowance.last_day and allowance.last_day
+        <= allowance.today + timedelta(days=settings.SLOTS_AHEAD_DAYS) else ""}
     if first is None:
         context.update(_no_slots(person, what))
     return _render(request, "portal/appointments/date.html", context)
