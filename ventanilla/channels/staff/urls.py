@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views,
     views_callcentre,
+    views_callcentre_book,
     views_dependants,
     views_people,
     views_referrals,
@@ -70,8 +71,9 @@ urlpatterns += [
 urlpatterns += [
     path("llamadas/", views_callcentre.caller_find, name="callcentre"),
     path("llamadas/<uuid:public_id>/", views_callcentre.caller_detail, name="callcentre_caller"),
-    path("llamadas/<uuid:public_id>/cita/", views_callcentre.book_what, name="callcentre_book"),
-    path("llamadas/<uuid:public_id>/cita/horas/", views_callcentre.book_slots,
+    path("llamadas/<uuid:public_id>/cita/", views_callcentre_book.book_what,
+         name="callcentre_book"),
+    path("llamadas/<uuid:public_id>/cita/horas/", views_callcentre_book.book_slots,
          name="callcentre_slots"),
     path("llamadas/<uuid:public_id>/citas/<uuid:booking_id>/", views_callcentre.booking_detail,
          name="callcentre_booking"),

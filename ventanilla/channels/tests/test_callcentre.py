@@ -278,21 +278,27 @@ def test_r_apt_06_every_operator_action_is_audited(operator, make_affiliate, med
 
 def test_r_apt_01_peasant_insurance_caller_is_refused_with_the_reason(operator, make_affiliate,
                                                                       medical):
+    """R-APT-14: the refusal comes when the operator chooses the specialty, with where the
+    caller is seen instead; no time is offered that the booking would refuse."""
     from ventanilla.scheduling.models import Booking
 
     caller = make_affiliate(id_number=ODD_ID, affiliation_type="peasant")
     client = signed_in(operator)
     page = text(client.get(caller_url(caller)))
     assert "Not covered" in page and "does not include this appointment service" in page
-    url = slots_url(caller)
-    ids = offered(client.get(url).content.decode())
-    response = client.post(url, {"slot": ids[0]})
-    assert response.status_code == 422
-    assert "does not include this appointment service" in text(response)
-    assert "There is a problem" in text(response)
+    what = client.get(f"{caller_url(caller)}cita/?{what_query(caller)}")
+    assert what.status_code == 422
+    page = text(what)
+    assert "This appointment cannot be booked for this patient" in page
+    assert "does not include this appointment service" in page
+    assert "Seguro Social Campesino" in page
+    # the times page sends the operator back to that explanation instead of listing times
+    response = client.get(slots_url(caller))
+    assert response.status_code == 302 and "/cita/?" in response["Location"]
+    assert offered(client.get(slots_url(caller), follow=True).content.decode()) == []
     assert not Booking.objects.exists()
-    refused = AuditEntry.objects.get(actor=operator, action="callcentre.refused")
-    assert refused.details["action"] == "book" and refused.details["code"] == "NOT_COVERED"
+    start = AuditEntry.objects.filter(actor=operator, action="callcentre.book.start").last()
+    assert start.details["refused"] == "peasant_insurance"
 
 
 def test_blocked_web_account_is_shown_with_its_cause_and_the_operator_still_books(
@@ -457,3 +463,57 @@ def test_r_apt_08_operator_sees_the_callers_referrals(operator, make_affiliate, 
     entry = AuditEntry.objects.filter(actor=operator, action="callcentre.view").order_by(
         "-id").first()
     assert entry.details["referrals"] == 1
+
+
+# --- R-APT-14: the operator is offered only what the caller may book --------------------------
+
+def test_r_apt_14_a_caller_at_the_daily_limit_is_not_offered_that_day_by_phone(
+        operator, make_affiliate, medical):
+    """Two appointments on the caller's next phone day: that day's times are not read out,
+    so the operator cannot walk the caller into a refusal and a warning."""
+    from ventanilla.scheduling.models import QuotaAttempt, Slot
+    from ventanilla.scheduling.services import booking_create
+
+    caller = make_affiliate(id_number=ODD_ID)
+    first_day = next(s for s in medical["slots"] if local_weekday(s) in (0, 2, 4))
+    day = timezone.localtime(first_day.starts_at, EC_TZ).date()
+    for code, hour in (("general_medicine", 8), ("family_medicine", 9)):
+        starts = datetime.combine(day, time(hour), tzinfo=EC_TZ)
+        slot = Slot.objects.create(centre=medical["centre"], service=medical["services"][code],
+                                   starts_at=starts, ends_at=starts + timedelta(minutes=20))
+        booking_create(slot=slot, person=caller, channel="web")
+    client = signed_in(operator)
+    page = client.get(slots_url(caller)).content.decode()
+    ids = offered(page)
+    day_ids = {str(s.public_id) for s in medical["slots"]
+               if timezone.localtime(s.starts_at, EC_TZ).date() == day}
+    assert ids and not day_ids & set(ids)
+    assert "at most 2 medical appointments a day" in text(client.get(slots_url(caller)))
+    assert not QuotaAttempt.objects.exists()
+
+
+def test_r_apt_14_more_times_pages_through_every_free_time(operator, make_affiliate, medical):
+    """Item 10 of issue 12: fifteen at a time, then "More times" until the last one."""
+    from ventanilla.scheduling.models import Slot
+
+    for slot in [s for s in medical["slots"] if s.starts_at.minute == 0]:
+        for minutes in (40, 60):               # two more times a day at 10:40 and 11:00
+            starts = slot.starts_at + timedelta(minutes=minutes)
+            Slot.objects.create(centre=slot.centre, service=slot.service, starts_at=starts,
+                                ends_at=starts + timedelta(minutes=20))
+    medical["slots"] = list(Slot.objects.all())
+    caller = make_affiliate(id_number=ODD_ID)
+    client = signed_in(operator)
+    seen: list[str] = []
+    url = slots_url(caller)
+    for _page in range(5):
+        page = client.get(url).content.decode()
+        ids = offered(page)
+        assert len(ids) <= 15 and not set(ids) & set(seen)
+        seen += ids
+        more = re.search(r'href="\?([^"]*pagina=\d+)">More times', page)
+        if more is None:
+            break
+        url = f"{urlsplit(url).path}?{more.group(1).replace('&amp;', '&')}"
+    phone_day_slots = [s for s in medical["slots"] if local_weekday(s) in (0, 2, 4)]
+    assert len(seen) == len(phone_day_slots) > 15
