@@ -1,7 +1,8 @@
 """The WhatsApp conversation (R-APT-07, R-APT-09): a state machine over one sender number.
 
-greeting → full name → ID number → specialty → the next free times (numbered) → a number
-→ confirm → booked. "MIS CITAS" / "MY APPOINTMENTS" lists the upcoming appointments and
+greeting → full name → ID number → specialty → city (the patient's first) → the next free
+times this patient may book there (numbered, ``booking_steps``) → a number → confirm →
+booked. "MIS CITAS" / "MY APPOINTMENTS" lists the upcoming appointments and
 "CANCELAR n" / "CANCEL n" cancels one, at any step once the person is identified.
 
 Security (R-APT-07): the conversation acts only for the person identified by full name and
@@ -17,7 +18,6 @@ gettext string with an English msgid, rendered in the conversation's language.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
@@ -36,6 +35,7 @@ from ventanilla.countries.registry import get_pack
 from ventanilla.scheduling.catalogue import MEDICAL
 
 from . import rules
+from .booking_steps import BookingSteps
 from .models import WhatsAppConversation
 
 State = WhatsAppConversation.State
@@ -166,7 +166,7 @@ def _catalogue_labels() -> dict[str, list[str]]:
 
 # --- the flow ------------------------------------------------------------------------------
 
-class _Flow:
+class _Flow(BookingSteps):
     def __init__(self, conv: WhatsAppConversation, *, now: datetime, message_id: str):
         self.conv = conv
         self.now = now
@@ -222,6 +222,7 @@ class _Flow:
             State.ASK_NAME: self.on_name,
             State.ASK_ID: self.on_id,
             State.ASK_SPECIALTY: self.on_specialty,
+            State.ASK_CITY: self.on_city,
             State.ASK_SLOT: self.on_slot,
             State.CONFIRM: self.on_confirm,
             State.DONE: self.on_done,
@@ -303,115 +304,6 @@ class _Flow:
         person = self.conv.person
         return numbers_text(person.country if person is not None else "")
 
-    def on_specialty(self, text: str) -> None:
-        code = rules.specialty_code(text, labels=_catalogue_labels())
-        if code is None:
-            self.say(_("I did not recognise that specialty. By WhatsApp you can book:")
-                     + "\n" + allowed_list())
-            return
-        if not rules.may_book_here(code):
-            self.say(_("%(specialty)s cannot be booked by WhatsApp. By WhatsApp you can book "
-                       "only:") % {"specialty": _specialty_label(code)}
-                     + "\n" + allowed_list() + "\n"
-                     + _("For other specialties use the portal or call %(numbers)s.")
-                     % {"numbers": self._appointment_numbers()})
-            return
-        self.conv.data["specialty"] = code
-        self.offer_slots()
-
-    def offer_slots(self) -> None:
-        conv = self.conv
-        code = conv.data["specialty"]
-        slots = self._next_slots(code)
-        label = _specialty_label(code)
-        if not slots:
-            conv.state = State.ASK_SPECIALTY
-            self.say(_("There are no free times for %(specialty)s at the moment. Try again "
-                       "tomorrow, write another specialty, or use the portal.")
-                     % {"specialty": label})
-            return
-        conv.data["offered"] = [str(s.public_id) for s in slots]
-        conv.state = State.ASK_SLOT
-        lines = [f"{n}. {slot_line(s)}" for n, s in enumerate(slots, start=1)]
-        self.say(_("The next free times for %(specialty)s:") % {"specialty": label}
-                 + "\n" + "\n".join(lines) + "\n"
-                 + _("Reply with the number of the time you want."))
-
-    def _next_slots(self, code: str) -> list:
-        """The next free times, those in the patient's (or booker's) province first."""
-        from ventanilla.scheduling.selectors import slots_free
-
-        country = self.person.country
-        booker = self.booker()
-        home = self.person.subdivision_code or (booker.subdivision_code if booker else "")
-        province = get_pack(country).geography.top_level_of(home) if home else ""
-        found: list = []
-        if province:
-            found = list(slots_free(country=country, service=code, place=province,
-                                    now=self.now, for_person=booker)[:SLOTS_OFFERED])
-        if len(found) < SLOTS_OFFERED:
-            rest = slots_free(country=country, service=code, now=self.now,
-                              for_person=booker).exclude(
-                pk__in=[s.pk for s in found])
-            found += list(rest[:SLOTS_OFFERED - len(found)])
-        return found
-
-    def _offered_slot(self, index: int):
-        from ventanilla.scheduling.selectors import slot_get
-
-        offered = self.conv.data.get("offered") or []
-        return slot_get(offered[index]) if 0 <= index < len(offered) else None
-
-    def on_slot(self, text: str) -> None:
-        conv = self.conv
-        offered = conv.data.get("offered") or []
-        index = rules.choice(text, count=len(offered))
-        if index is None:
-            code = rules.specialty_code(text, labels=_catalogue_labels())
-            if code is not None and not text.strip().isdigit():
-                self.on_specialty(text)
-                return
-            self.say(_("Please reply with a number from 1 to %(count)d.")
-                     % {"count": len(offered)})
-            return
-        slot = self._offered_slot(index)
-        if slot is None:
-            self.offer_slots()
-            return
-        from django.conf import settings
-
-        from ventanilla.scheduling.errors import SlotTaken, SlotUnavailable
-        from ventanilla.scheduling.services import slot_hold
-
-        booker = self.booker()
-        try:
-            # the same short hold as on the web, while the person answers YES
-            held = slot_hold(slot=slot, person=booker or self.person, now=self.now)
-        except (SlotTaken, SlotUnavailable) as exc:
-            self.say(str(exc.message))
-            self.offer_slots()
-            return
-        conv.data["slot"] = str(slot.public_id)
-        conv.state = State.CONFIRM
-        self.say(_("%(specialty)s for %(name)s on %(when)s. Reply YES to book it, or NO to "
-                   "choose another time.") % {
-                       "specialty": slot.service.label, "name": self.person.full_name,
-                       "when": slot_line(slot)})
-        if held is not None:
-            self.say(ngettext("We keep this time for you for %(minutes)d minute.",
-                              "We keep this time for you for %(minutes)d minutes.",
-                              settings.SLOT_HOLD_MINUTES)
-                     % {"minutes": settings.SLOT_HOLD_MINUTES})
-
-    def on_confirm(self, text: str) -> None:
-        if rules.is_no(text):
-            self.offer_slots()
-            return
-        if not rules.is_yes(text):
-            self.say(_("Reply YES to book this time, or NO to choose another."))
-            return
-        self.book()
-
     def on_done(self, text: str) -> None:
         code = rules.specialty_code(text, labels=_catalogue_labels())
         if code is not None:
@@ -421,52 +313,7 @@ class _Flow:
                    "to cancel one, or the name of a specialty to book another:")
                  + "\n" + allowed_list())
 
-    # actions ----------------------------------------------------------------------------
-
-    def _idempotency_key(self) -> str | None:
-        if not self.message_id:
-            return None
-        return "wa:" + hashlib.sha256(self.message_id.encode()).hexdigest()[:48]
-
-    def book(self) -> None:
-        from ventanilla.scheduling.errors import SlotTaken, SlotUnavailable
-        from ventanilla.scheduling.selectors import slot_get
-        from ventanilla.scheduling.services import booking_create
-
-        conv = self.conv
-        slot = slot_get(conv.data.get("slot", ""))
-        booker = self.booker()
-        if slot is None or booker is None:
-            self.greet()
-            return
-        try:
-            # R-APT-11: channel_key is the number the booking came from, blocked when the
-            # quotas are exceeded
-            booking = booking_create(
-                slot=slot, person=booker, channel=Channel.WHATSAPP,
-                booked_for=self.person if self.person.pk != booker.pk else None,
-                idempotency_key=self._idempotency_key(), channel_key="+" + conv.phone,
-                now=self.now)
-        except (SlotTaken, SlotUnavailable) as exc:
-            self.say(str(exc.message))
-            self.offer_slots()
-            return
-        except DomainError as exc:
-            conv.state = State.ASK_SPECIALTY
-            self.say(str(exc.message))
-            self.say(_("You can write another specialty, or MY APPOINTMENTS."))
-            return
-        conv.whatsapp_opt_in = True
-        conv.state = State.DONE
-        conv.data = {"booker": booker.pk}
-        day, time = _when(slot.starts_at, slot.centre.country)
-        self.say(_("Booked: %(specialty)s for %(name)s on %(day)s at %(time)s, at "
-                   "%(centre)s, %(address)s. Please arrive 30 minutes early with your "
-                   "identity document. We will remind you the day before. Write MY "
-                   "APPOINTMENTS to see your appointments.") % {
-                       "specialty": slot.service.label, "name": booking.booked_for.full_name,
-                       "day": day, "time": time, "centre": slot.centre.name,
-                       "address": slot.centre.address})
+    # appointments ----------------------------------------------------------------------
 
     def _upcoming(self):
         from ventanilla.scheduling.selectors import bookings_of

@@ -24,6 +24,7 @@ class WhatsAppConversation(BaseModel):
         ASK_NAME = "ask_name", _("Asked for the full name")
         ASK_ID = "ask_id", _("Asked for the ID number")
         ASK_SPECIALTY = "ask_specialty", _("Asked for the specialty")
+        ASK_CITY = "ask_city", _("Asked for the city")
         ASK_SLOT = "ask_slot", _("Offered times")
         CONFIRM = "confirm", _("Asked to confirm")
         DONE = "done", _("Booked")

@@ -64,12 +64,40 @@ def digits(phone: str) -> str:
     return "".join(ch for ch in phone or "" if ch.isdigit())
 
 
+# Words that only one of the two languages uses (folded), to tell which one a sentence is
+# in: "I need an appointment with the dentist" / "Necesito una cita con el dentista".
+# Words both use ("no", "ok", "dentista") are left out, and so are names and numbers.
+_ENGLISH_MARKERS = frozenset({
+    "hello", "hi", "hey", "good", "morning", "afternoon", "evening", "i", "i m", "im",
+    "need", "want", "would", "like", "an", "the", "with", "for", "my", "me", "please",
+    "thanks", "thank", "you", "appointment", "appointments", "book", "booking", "doctor",
+    "dentist", "dentistry", "general", "medicine", "yes", "when", "where", "what", "can",
+    "how", "is", "are", "have", "city", "english", "cancel", "help", "tomorrow", "today"})
+_SPANISH_MARKERS = frozenset({
+    "hola", "buenos", "buenas", "dias", "tardes", "noches", "quiero", "necesito",
+    "quisiera", "una", "un", "el", "la", "los", "las", "con", "para", "mi", "mis", "por",
+    "favor", "gracias", "cita", "citas", "agendar", "reservar", "medico", "medica",
+    "odontologia", "odontologo", "medicina", "si", "cuando", "donde", "que", "puedo",
+    "como", "es", "son", "tengo", "ciudad", "espanol", "cancelar", "ayuda", "manana",
+    "hoy", "de", "del", "y"})
+
+
 def language_hint(text: str) -> str | None:
-    """"en" or "es" when the message says which language the person writes in."""
+    """"en" or "es" when the message says which language the person writes in: a greeting
+    or keyword of one language, or a sentence with more words only that language uses
+    (R-LNG-01: answer in the person's language). None for names, numbers and words both
+    languages share."""
     folded = fold(text)
     if folded in ENGLISH_WORDS or folded.startswith(("hello ", "hi ", "book ", "cancel ")):
         return "en"
     if folded in SPANISH_WORDS or folded.startswith(("hola ", "cancelar ", "quiero ")):
+        return "es"
+    words = folded.split()
+    english = sum(1 for w in words if w in _ENGLISH_MARKERS)
+    spanish = sum(1 for w in words if w in _SPANISH_MARKERS)
+    if english >= 2 and english > spanish:
+        return "en"
+    if spanish >= 2 and spanish > english:
         return "es"
     return None
 

@@ -21,8 +21,10 @@ def booked(**filters):
 
 
 def test_r_apt_07_a_replayed_conversation_books_dentistry(webhook, ana, slots):
-    """Through the signed webhook, as Meta delivers it: Hola, name, ID, ODONTOLOGÍA, 1, SÍ."""
-    for n, text in enumerate(["Hola", "ana paz vera", "1710034065", "ODONTOLOGÍA", "1", "SÍ"]):
+    """Through the signed webhook, as Meta delivers it: Hola, name, ID, ODONTOLOGÍA, the city
+    (1), the time (1), SÍ."""
+    for n, text in enumerate(["Hola", "ana paz vera", "1710034065", "ODONTOLOGÍA", "1", "1",
+                                 "SÍ"]):
         assert webhook(ANA_PHONE, text, message_id=f"wamid.{n}").status_code == 200
     booking = booked().get()
     first = slots["dentistry"][0]
@@ -38,13 +40,16 @@ def test_r_apt_07_a_replayed_conversation_books_dentistry(webhook, ana, slots):
 
 
 def test_r_apt_07_three_next_free_times_are_offered_numbered(chat, ana, slots):
-    reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "odontologia")[0]
+    reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "odontologia", "1")[0]
     lines = [ln for ln in reply.splitlines() if ln[:2] in ("1.", "2.", "3.", "4.")]
     assert [ln[:2] for ln in lines] == ["1.", "2.", "3."]
     assert [ln.split(" a las ")[1][:5] for ln in lines] == ["08:00", "08:20", "08:40"]
 
 
-def test_times_in_the_patients_province_come_first(chat, ana, slots, specialties, make_slot):
+def test_r_apt_14_the_city_is_asked_with_the_patients_city_first(chat, ana, slots,
+                                                                specialties, make_slot):
+    """Issue 12 item 4: no booking in another city without asking. The registered city
+    comes first; times are only those of the city chosen."""
     from ventanilla.scheduling.models import Centre
 
     guayaquil = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-gye",
@@ -53,12 +58,48 @@ def test_times_in_the_patients_province_come_first(chat, ana, slots, specialties
     make_slot(guayaquil, specialties["dentistry"], quito_at(2, 8))  # earlier, far away
     ana.subdivision_code = "170150"  # Quito, Pichincha
     ana.save(update_fields=["subdivision_code"])
-    reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1")[0]
+    ask = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1")[0]
+    lines = ask.splitlines()
+    assert lines[0].startswith("¿En qué ciudad quiere la cita de Odontología?")
+    assert lines[1] == "1. Quito (su ciudad) — 4 horas libres"
+    assert lines[2] == "2. Guayaquil — 1 hora libre"
+    reply = chat(ANA_PHONE, "1")[0]
     assert "Centro Sur" not in reply and reply.count("Hospital del Día Norte") == 3
-    ana.subdivision_code = ""  # no place on file: the earliest in the country
+    # the city can be written by name, without accents, and changed with CIUDAD
+    assert chat(ANA_PHONE, "CIUDAD")[0].startswith("¿En qué ciudad")
+    assert chat(ANA_PHONE, "Atlantis")[0].startswith("No encontré esa ciudad")
+    reply = chat(ANA_PHONE, "guayaquil")[0]
+    assert "Centro Sur" in reply and "Hospital del Día Norte" not in reply
+
+
+def test_r_apt_14_an_empty_city_offers_the_nearest_cities_with_times(
+        chat, ana, clinic, specialties, make_slot):
+    """Gloria's case: nothing in her city; the cities that have times are offered, the
+    nearest first, across provinces."""
+    from ventanilla.scheduling.models import Centre
+
+    Centre.objects.filter(pk=clinic.pk).update(latitude=-0.18, longitude=-78.48)   # Quito
+    cuenca = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-cue",
+                                   name="Centro Cuenca", subdivision_code="010150",
+                                   address="Av. Solano", latitude=-2.90, longitude=-79.00)
+    far = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-esm",
+                                name="Centro Esmeraldas", subdivision_code="080150",
+                                address="Av. Libertad", latitude=0.96, longitude=-79.65)
+    near = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-azo",
+                                 name="Centro Azogues", subdivision_code="030150",
+                                 address="Av. 16 de Abril", latitude=-2.74, longitude=-78.85)
+    del cuenca
+    for centre in (far, near, clinic):
+        make_slot(centre, specialties["dentistry"], quito_at(3, 11))
+    ana.subdivision_code = "010150"   # Cuenca: no dentistry there
     ana.save(update_fields=["subdivision_code"])
-    reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1")[0]
-    assert reply.splitlines()[1].startswith("1.") and "Centro Sur" in reply.splitlines()[1]
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1")
+    replies = chat(ANA_PHONE, "1")
+    assert replies[0].startswith("No hay horas libres para Odontología en Cuenca")
+    cities = [ln for ln in replies[1].splitlines() if ln[:2] in ("1.", "2.", "3.")]
+    assert [ln.split(" — ")[0] for ln in cities] == ["1. Azogues", "2. Quito",
+                                                     "3. Esmeraldas"]
+    assert "Centro Azogues" in chat(ANA_PHONE, "1")[0]
 
 
 def test_r_apt_07_pediatrics_is_refused_with_the_allowed_list(chat, ana, slots):
@@ -68,7 +109,8 @@ def test_r_apt_07_pediatrics_is_refused_with_the_allowed_list(chat, ana, slots):
                      "especialidades use el portal o llame al 140, 1800-100-000 o 161.")
     assert not Booking.objects.exists()
     # the conversation goes on: the person can still pick an allowed specialty
-    assert "08:00" in chat(ANA_PHONE, "Odontología")[0]
+    assert "Quito" in chat(ANA_PHONE, "Odontología")[0]     # the city first
+    assert "08:00" in chat(ANA_PHONE, "1")[0]
 
 
 def test_r_apt_07_pediatrics_is_refused_in_english_too(chat, ana, slots):
@@ -83,19 +125,19 @@ def test_r_apt_07_pediatrics_is_refused_in_english_too(chat, ana, slots):
     ("medicina géneral", "general_medicine"), ("general medicine", "general_medicine"),
 ])
 def test_r_apt_07_accents_and_capitals_are_tolerated(chat, ana, slots, typed, specialty):
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], typed, "1", "si")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], typed, "1", "1", "si")
     assert booked().get().slot == slots[specialty][0]
 
 
 def test_r_apt_07_the_name_is_tolerant_of_order_case_and_spaces(chat, ana, slots):
-    chat(ANA_PHONE, "Hola", "  PAZ   VERA ana ", "171.003.406-5", "1", "1", "yes")
+    chat(ANA_PHONE, "Hola", "  PAZ   VERA ana ", "171.003.406-5", "1", "1", "1", "yes")
     assert booked().get().booked_for == ana
 
 
 def test_r_apt_07_a_stranger_with_a_valid_name_and_id_gets_the_neutral_refusal(
         chat, ana, stranger, slots):
     """Luis knows Ana's name and ID and writes from his own (registered) number."""
-    ana_booking = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "si")
+    ana_booking = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")
     assert ana_booking and booked().count() == 1
     reply = chat(STRANGER_PHONE, "Hola", ANA["name"], ANA["id"])
     assert len(reply) == 1
@@ -110,7 +152,7 @@ def test_r_apt_07_a_stranger_with_a_valid_name_and_id_gets_the_neutral_refusal(
 
 
 def test_r_apt_07_a_stranger_cannot_book_cancel_or_list(chat, ana, stranger, slots):
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "si")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")
     ana_booking = booked().get()
     for text in ("MIS CITAS", "CANCELAR 1", "MY APPOINTMENTS", "CANCEL 1"):
         replies = chat(STRANGER_PHONE, text, ANA["name"], ANA["id"])
@@ -134,7 +176,8 @@ def test_r_apt_07_repeated_failed_identifications_stop_the_conversation(chat, an
 
 
 def test_r_apt_07_a_dependant_is_booked_from_the_holders_number(chat, ana, child, slots):
-    chat(ANA_PHONE, "Hola", "Sofía Paz Andrade", child.id_number, "Medicina General", "1")
+    chat(ANA_PHONE, "Hola", "Sofía Paz Andrade", child.id_number, "Medicina General", "1",
+         "1")
     reply = chat(ANA_PHONE, "SI")[0]
     booking = booked().get()
     assert (booking.person, booking.booked_for) == (ana, child)
@@ -148,8 +191,8 @@ def test_r_apt_07_a_dependant_is_not_booked_from_a_strangers_number(chat, ana, c
 
 
 def test_r_apt_09_mis_citas_lists_the_upcoming_appointments(chat, ana, child, slots):
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "2", "si")
-    chat(ANA_PHONE, "Hola", "Sofía Paz Andrade", child.id_number, "2", "1", "si")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "2", "si")
+    chat(ANA_PHONE, "Hola", "Sofía Paz Andrade", child.id_number, "2", "1", "1", "si")
     reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "MIS CITAS")[0]
     lines = [ln for ln in reply.splitlines() if ln[:2] in ("1.", "2.", "3.")]
     assert len(lines) == 2
@@ -160,7 +203,7 @@ def test_r_apt_09_mis_citas_lists_the_upcoming_appointments(chat, ana, child, sl
 
 
 def test_r_apt_09_mis_citas_before_identifying_asks_who_first(chat, ana, slots):
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "si")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")
     WhatsAppConversation.objects.filter(phone=ANA_PHONE).update(
         expires_at=timezone.now() - timedelta(minutes=1))  # a new conversation
     asked = chat(ANA_PHONE, "MIS CITAS")
@@ -170,7 +213,7 @@ def test_r_apt_09_mis_citas_before_identifying_asks_who_first(chat, ana, slots):
 
 
 def test_r_apt_04_cancelar_n_cancels_and_frees_the_time(chat, ana, slots):
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "si")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")
     chat(ANA_PHONE, "MIS CITAS")
     reply = chat(ANA_PHONE, "CANCELAR 1")[0]
     assert reply.startswith("Cancelada: Odontología para Ana Paz Vera")
@@ -185,7 +228,7 @@ def test_r_apt_04_cancelling_too_late_is_refused_by_the_service(chat, ana, clini
                                                                  make_slot, settings):
     settings.WHATSAPP_CONVERSATION_MINUTES = 24 * 60
     make_slot(clinic, specialties["dentistry"], timezone.now() + timedelta(hours=30))
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "si")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")
     assert booked().count() == 1  # 30 hours ahead
     later = timezone.now() + timedelta(hours=20)  # 10 hours before: inside 12 hours
     from ventanilla.whatsapp.conversation import conversation_reply
@@ -199,7 +242,7 @@ def test_english_when_the_person_writes_in_english(chat, ana, slots):
     replies = chat(ANA_PHONE, "hello")
     assert WhatsAppConversation.objects.get(phone=ANA_PHONE).language == "en"
     assert replies[0].startswith("Hello! This is the appointments service")
-    chat(ANA_PHONE, ANA["name"], ANA["id"], "dentistry", "1")
+    chat(ANA_PHONE, ANA["name"], ANA["id"], "dentistry", "1", "1")
     assert chat(ANA_PHONE, "yes")[0].startswith("Booked: Dentistry for Ana Paz Vera")
 
 
@@ -222,7 +265,7 @@ def test_the_chosen_time_is_held_while_the_person_answers_yes(chat, ana, strange
     from ventanilla.scheduling.errors import SlotHeld
     from ventanilla.scheduling.services import booking_create
 
-    replies = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1")
+    replies = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1")
     assert "Le guardamos esta hora durante 10 minutos." in replies
     with pytest.raises(SlotHeld):
         booking_create(slot=slots["dentistry"][0], person=stranger, channel=Channel.WEB)
@@ -234,7 +277,7 @@ def test_r_apt_10_a_time_taken_meanwhile_offers_fresh_times(chat, ana, stranger,
     from ventanilla.scheduling.models import Slot
     from ventanilla.scheduling.services import booking_create
 
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1")
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1")
     # the person took longer than the hold to answer, and someone else booked the time
     Slot.objects.filter(pk=slots["dentistry"][0].pk).update(
         held_until=timezone.now() - timedelta(seconds=1))
@@ -245,8 +288,12 @@ def test_r_apt_10_a_time_taken_meanwhile_offers_fresh_times(chat, ana, stranger,
 
 
 def test_no_free_times_is_not_a_dead_end(chat, ana, clinic, specialties):
-    reply = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "2")[0]
-    assert reply.startswith("No hay horas libres para Medicina General")
+    ana.subdivision_code = "170150"
+    ana.save(update_fields=["subdivision_code"])
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "2")
+    replies = chat(ANA_PHONE, "1")
+    assert replies[0].startswith("No hay horas libres para Medicina General en Quito")
+    assert "140" in replies[1]       # nothing anywhere: the numbers to call (R-HLP-01)
     assert WhatsAppConversation.objects.get(phone=ANA_PHONE).state == "ask_specialty"
 
 
@@ -261,3 +308,35 @@ def test_a_conversation_forgets_who_was_identified_when_it_expires(chat, ana, sl
 
 def test_quito_times_are_local(ana, slots):
     assert slots["dentistry"][0].starts_at == quito_at(3, 8)
+
+
+# --- R-APT-14 on WhatsApp ---------------------------------------------------------------------
+
+def test_r_apt_14_no_second_dentistry_the_same_day_by_whatsapp(chat, ana, slots):
+    """The person booked Dentistry at 08:00; asking again offers no time of that day (the
+    trap of 20 minutes after the first)."""
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")
+    reply = chat(ANA_PHONE, "odontologia", "1")[0]
+    same_day = {f"{quito_at(3, 8, m):%H:%M}" for m in (20, 40)}
+    lines = [ln for ln in reply.splitlines() if ln[:2] in ("1.", "2.", "3.")]
+    assert len(lines) == 1 and not any(t in lines[0] for t in same_day)
+    assert booked().count() == 1
+
+
+def test_r_apt_14_a_peasant_member_is_told_where_to_go_before_any_time(chat, make_affiliate,
+                                                                       slots):
+    make_affiliate(affiliation_type="peasant")
+    replies = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "odontologia")
+    text = "\n".join(replies)
+    assert "no incluye este servicio de citas" in text
+    assert "Seguro Social Campesino" in text and "140" in text
+    assert not any("08:00" in r for r in replies)
+    assert WhatsAppConversation.objects.get(phone=ANA_PHONE).state == "ask_specialty"
+
+
+def test_r_lng_01_a_sentence_in_english_is_answered_in_english(chat, ana, slots):
+    replies = chat(ANA_PHONE, "Hi, I need an appointment with the dentist please")
+    assert replies[0].startswith("Hello! This is the appointments service")
+    chat(ANA_PHONE, ANA["name"], ANA["id"])
+    assert chat(ANA_PHONE, "dentistry")[0].startswith("In which city do you want the "
+                                                      "Dentistry appointment?")

@@ -25,8 +25,8 @@ def tomorrow_slots(clinic, specialties, make_slot):
 
 def test_r_apt_09_a_reminder_goes_the_day_before_once(chat, ana, tomorrow_slots, slots,
                                                        django_capture_on_commit_callbacks):
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "si")  # tomorrow 08:00
-    chat(ANA_PHONE, "odontologia", "3", "si")                       # in 3 days: not yet
+    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1", "1", "1", "si")  # tomorrow 08:00
+    chat(ANA_PHONE, "odontologia", "1", "3", "si")                  # in 3 days: not yet
     with django_capture_on_commit_callbacks(execute=True):
         assert send_appointment_reminders.call() == 1
     reminder = WhatsAppReminder.objects.get()

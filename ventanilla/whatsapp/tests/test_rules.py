@@ -47,6 +47,11 @@ def test_r_apt_09_keywords(text, expected):
 @pytest.mark.parametrize("text, lang", [
     ("hello", "en"), ("Hi", "en"), ("book", "en"), ("MY APPOINTMENTS", "en"),
     ("Hola", "es"), ("MIS CITAS", "es"), ("buenos días", "es"), ("Ana Paz Vera", None),
+    ("I need an appointment with the dentist please", "en"),
+    ("Good morning, I would like to book a doctor", "en"),
+    ("Necesito una cita con el dentista por favor", "es"),
+    ("quisiera agendar medicina general", "es"),
+    ("1710034065", None), ("dentista", None), ("general", None), ("Ana Paz", None),
 ])
 def test_language_follows_what_the_person_writes(text, lang):
     assert rules.language_hint(text) == lang

@@ -20,7 +20,7 @@ def test_the_simulator_holds_a_conversation_and_books(ana, slots):
     assert page.status_code == 200
     html = page.content.decode()
     assert f'value="{ANA_PHONE}"' in html and "Ana Paz Vera" in html  # demo numbers offered
-    for text in ("Hola", ANA["name"], ANA["id"], "ODONTOLOGIA", "1", "SI"):
+    for text in ("Hola", ANA["name"], ANA["id"], "ODONTOLOGIA", "1", "1", "SI"):
         r = client.post(URL, {"sender": ANA_PHONE, "text": text})
         assert r.status_code == 302, r.content.decode()[:500]
     assert r["Location"] == f"{URL}?numero={ANA_PHONE}"

@@ -124,7 +124,7 @@ def test_a_delivery_is_recorded_and_answered(webhook):
 
 
 def test_r_apt_07_the_same_delivery_twice_books_once(webhook, ana, slots):
-    for n, text in enumerate(["Hola", ANA["name"], ANA["id"], "ODONTOLOGÍA", "1"]):
+    for n, text in enumerate(["Hola", ANA["name"], ANA["id"], "ODONTOLOGÍA", "1", "1"]):
         webhook(ANA_PHONE, text, message_id=f"wamid.step{n}")
     first = webhook(ANA_PHONE, "SI", message_id="wamid.confirm")
     replies = WhatsAppMessage.objects.filter(direction="out").count()
