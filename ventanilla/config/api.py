@@ -22,6 +22,7 @@ from ventanilla.dependants.api.router import router as dependants_router
 from ventanilla.people.api.router import router as me_router
 from ventanilla.registration.api.router import router as registration_router
 from ventanilla.scheduling.api.appointments import appointments_router
+from ventanilla.scheduling.api.bookable import bookable_router
 from ventanilla.scheduling.api.router import slots_router, visits_router
 
 
@@ -54,6 +55,7 @@ api.add_router("/dependants", dependants_router)
 api.add_router("/auth", auth_router)
 api.add_router("/slots", slots_router)
 api.add_router("/visits", visits_router)
+api.add_router("/appointments/bookable", bookable_router)   # before /{appointment_id}
 api.add_router("/appointments", appointments_router)
 api.add_router("/me", me_router)
 api.add_router("/whatsapp", whatsapp_router)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from ventanilla.core.api_schema import InputSchema, OutputSchema, column
@@ -91,3 +91,41 @@ class AppointmentOut(OutputSchema):
     change_until: datetime   # last moment to cancel or reschedule (R-APT-04, R-APT-13)
     can_change: bool
     created_at: datetime
+
+
+class RefusalOut(OutputSchema):
+    """Why nothing of this specialty can be booked for this patient (R-APT-14)."""
+
+    reason: str
+    message: str
+    until: datetime | None = None
+
+
+class ClosedDayOut(OutputSchema):
+    date: date
+    reason: str              # quota | same_specialty
+    message: str
+    appointment_id: UUID | None = None
+
+
+class QuotaRoomOut(OutputSchema):
+    days: int
+    limit: int
+    left: int
+
+
+class BookableOut(OutputSchema):
+    """What this affiliate may book of a specialty for a patient (R-APT-14): a refusal, or
+    the days closed by the patient's other appointments, the last day that may be booked
+    and why, the room left in each quota today and the cancellation window."""
+
+    refusal: RefusalOut | None = None
+    last_day: date | None = None
+    last_day_reason: str = ""
+    closed_days: list[ClosedDayOut]
+    quota_room_today: list[QuotaRoomOut]
+    notice_hours: int
+
+
+class BookableSlotOut(SlotOut):
+    final: bool    # inside the cancellation window: once booked, not changeable online

@@ -222,3 +222,44 @@ def test_bad_appointment_requests_never_500(client, soon, ana, body, status):
                     **bearer(ana))
     assert r.status_code == status, r.content
     assert client.get("/api/v1/appointments/not-a-uuid", **bearer(ana)).status_code == 422
+
+
+# --- R-APT-14: what an affiliate may book, for API clients --------------------------------------
+
+def test_r_apt_14_bookable_slots_leave_out_what_the_booking_would_refuse(client, soon, ana,
+                                                                       peasant):
+    quito, quito_later, _guayaquil = soon
+    assert book(client, ana, quito).status_code == 201
+    r = client.get("/api/v1/appointments/bookable/slots",
+                   {"specialty": "general_medicine"}, **bearer(ana))
+    assert r.status_code == 200, r.content
+    ids = [s["id"] for s in r.json()]
+    assert str(quito.public_id) not in ids and str(quito_later.public_id) in ids
+    assert r.json()[0]["final"] is False
+    # the same day is closed for a second General Medicine, and says which one is booked
+    r = client.get("/api/v1/appointments/bookable", {"specialty": "general_medicine"},
+                   HTTP_ACCEPT_LANGUAGE="en", **bearer(ana))
+    body = r.json()
+    assert r.status_code == 200 and body["refusal"] is None
+    day = timezone.localtime(quito.starts_at, timezone.get_fixed_timezone(-300)).date()
+    closed = next(c for c in body["closed_days"] if c["date"] == day.isoformat())
+    assert closed["reason"] == "same_specialty" and closed["appointment_id"]
+    assert {r["days"]: r["left"] for r in body["quota_room_today"]}[30] == 9
+    # a peasant-insurance member is refused up front, with the reason, and offered nothing
+    r = client.get("/api/v1/appointments/bookable", {"specialty": "general_medicine"},
+                   HTTP_ACCEPT_LANGUAGE="en", **bearer(peasant))
+    assert r.json()["refusal"]["reason"] == "peasant_insurance"
+    assert client.get("/api/v1/appointments/bookable/slots",
+                      {"specialty": "general_medicine"}, **bearer(peasant)).json() == []
+
+
+def test_r_apt_14_bookable_asks_for_a_known_specialty_and_ones_own_dependant(client, ana,
+                                                                           stranger, soon):
+    r = client.get("/api/v1/appointments/bookable", {"specialty": "astrology"}, **bearer(ana))
+    assert r.status_code == 404 and r.json()["fields"] == {"specialty": r.json()["message"]}
+    r = client.get("/api/v1/appointments/bookable",
+                   {"specialty": "general_medicine", "booked_for": str(stranger.public_id)},
+                   **bearer(ana))
+    assert r.status_code == 422 and r.json()["code"] == "BOOKED_FOR_REFUSED"
+    assert client.get("/api/v1/appointments/bookable",
+                      {"specialty": "general_medicine"}).status_code == 401
