@@ -323,6 +323,32 @@ def test_the_open_menu_has_big_enough_targets(new_page, make_affiliate, language
     assert not measure.small_targets, "\n".join(measure.small_targets)
 
 
+def test_without_javascript_the_menu_shows_its_links(new_page, make_affiliate):
+    """GOV.UK's pattern: the "Menu" button exists only with JavaScript; without it the links
+    are shown (portal and staff)."""
+    from ventanilla.accounts.roles import Role
+    from ventanilla.accounts.services import staff_create
+
+    make_affiliate()
+    staff_create(username="rev", password=PASSWORD, role=Role.REVIEWER)
+    page = new_page(viewport=PHONE_390, java_script_enabled=False)
+    page.goto("/portal/entrar/")
+    page.select_option("#id_document", "EC:cedula")
+    page.fill("#id_id_number", "1710034065")
+    page.fill("#id_password", CLAVE)
+    submit(page)
+    assert not page.locator(".govuk-service-navigation__toggle").is_visible()
+    assert page.locator("#service-navigation a[href='/portal/citas/']").is_visible()
+
+    page = new_page(viewport=PHONE_390, java_script_enabled=False)
+    page.goto("/staff/entrar/")
+    page.fill("input[name=username]", "rev")
+    page.fill("input[name=password]", PASSWORD)
+    submit(page)
+    assert not page.locator(".govuk-service-navigation__toggle").is_visible()
+    assert page.locator("#service-navigation a[href='/staff/cola/']").is_visible()
+
+
 def test_the_time_step_shows_times_in_the_first_screen(new_page, make_affiliate):
     affiliate = make_affiliate()
     medical_slots()
