@@ -11,6 +11,7 @@ Run: ``uv run pytest tests/e2e -q``. Never ``playwright install``: we use /usr/b
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
@@ -115,3 +116,63 @@ def new_page(browser, live_server) -> Iterator[Callable]:
 @pytest.fixture
 def a11y() -> A11y:
     return A11y()
+
+
+@pytest.fixture(scope="session")
+def production_server(tmp_path_factory) -> Iterator[str]:
+    """``ventanilla serve`` as a newcomer runs it, in a child process: the production server
+    (granian), DEBUG off, demo data, static files collected, hashed and pre-compressed, on its
+    own SQLite database in a temporary folder. Yields its origin (``http://127.0.0.1:port``).
+
+    It takes half a minute to start (migrations, demo data, slots, collectstatic), so only the
+    tests that measure what production serves use it (tests/e2e/test_production_server.py,
+    tests/e2e/test_page_speed.py). Its pages are not on the live server's host: open them in
+    a context of your own (``browser.new_context()``), not with ``new_page``.
+    """
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    var = tmp_path_factory.mktemp("serve")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_HOST", "REDIS_URL"}}
+    env["VENTANILLA_VAR_DIR"] = str(var)
+    log = (var / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ventanilla.config.cli", "serve", "--addr", f"127.0.0.1:{port}",
+         "--workers", "1", "--threads", "4", "--no-worker"],
+        cwd=Path(__file__).resolve().parents[2], env=env, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"ventanilla serve exited: {(var / 'serve.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{origin}/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("ventanilla serve did not answer in 180 s: "
+                                + (var / "serve.log").read_text()[-2000:])
+                time.sleep(0.5)
+        yield origin
+    finally:
+        # serve's supervisor and granian's workers share the session started for it
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()

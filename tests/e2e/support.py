@@ -121,6 +121,13 @@ def follow(page, selector: str) -> None:
         page.locator(selector).first.click()
 
 
+def open_menu(page) -> None:
+    """Open the collapsed service navigation ("Menu" below 640 px), if it is collapsed."""
+    toggle = page.locator(".govuk-service-navigation__toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def html_lang(page) -> str:
     return page.locator("html").get_attribute("lang") or ""
 

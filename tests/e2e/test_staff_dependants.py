@@ -15,6 +15,7 @@ from .support import (
     error_state_problems,
     follow,
     html_lang,
+    open_menu,
     path_of,
 )
 
@@ -93,6 +94,7 @@ def test_agent_decides_a_dependant_request_files_one_at_the_counter_and_records_
     expect(page.locator("#service-navigation a[href='/staff/visitas/']")).to_have_count(1)
 
     # the queue, oldest first
+    open_menu(page)   # collapsed on a phone
     follow(page, "#service-navigation a[href='/staff/dependientes/']")
     assert html_lang(page) == language
     expect(page.locator("main table tbody tr")).to_have_count(1)
@@ -156,6 +158,7 @@ def test_agent_decides_a_dependant_request_files_one_at_the_counter_and_records_
     a11y.check(page, f"[{language}] counter, request filed")
 
     # the centre's office visits: today, then yesterday's no-show
+    open_menu(page)   # collapsed on a phone
     follow(page, "#service-navigation a[href='/staff/visitas/']")
     assert html_lang(page) == language
     expect(page.locator("main table tbody tr")).to_have_count(1)

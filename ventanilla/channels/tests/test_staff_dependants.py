@@ -199,7 +199,7 @@ def test_r_dep_01_queue_lists_waiting_requests_oldest_first_and_is_audited(
     html = response.content.decode()
     assert response.status_code == 200
     rows = html.split("<tbody")[1].split("</tbody>")[0]
-    assert rows.count('<tr class="govuk-table__row">') == 2
+    assert rows.count('<tr class="govuk-table__row" role="row">') == 2
     assert rows.index(older.case.reference) < rows.index(newer.case.reference)
     assert f'href="{page_of(older)}"' in rows and f'href="{page_of(newer)}"' in rows
     for text in ("Mateo Paz Vera", "Carmen Ruiz", "Ana Paz Vera", HOLDER_ID, "Online"):
@@ -528,7 +528,7 @@ def test_r_reg_07_visits_of_the_agents_centre_today_in_order_and_audited(
     html = response.content.decode()
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    rows = html.split("<tbody")[1].split("</tbody>")[0].split('<tr class="govuk-table__row">')[1:]
+    rows = html.split("<tbody")[1].split("</tbody>")[0].split('<tr class="govuk-table__row" role="row">')[1:]
     assert len(rows) == 2
     assert "08:20" in rows[0] and "Luis Mendoza" in rows[0] and OTHER_ID in rows[0]
     assert "15:40" in rows[1] and "Ana Paz Vera" in rows[1] and "1710034065" in rows[1]

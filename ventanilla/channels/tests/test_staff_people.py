@@ -429,7 +429,7 @@ def test_r_id_03_lists_foreign_residents_without_coverage_and_is_audited(agent, 
     html = response.content.decode()
     assert response.status_code == 200
     rows = html.split("<tbody")[1].split("</tbody>")[0]
-    assert rows.count('<tr class="govuk-table__row">') == 1
+    assert rows.count('<tr class="govuk-table__row" role="row">') == 1
     for text in ("John Smith", "Passport AB123456", "VR-2024-0099",
                  f'href="{page_of(lapsed)}"', "31/12/2024"):
         assert text in rows, text

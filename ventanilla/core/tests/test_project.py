@@ -126,6 +126,42 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert out.returncode != 0 and "DJANGO_SECRET_KEY" in out.stderr
 
 
+SERVE_SETTINGS = """
+import django
+from django.conf import settings
+from django.core.files.storage import storages
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+django.setup()
+print("DEBUG", settings.DEBUG)
+print("compressed-manifest", isinstance(storages["staticfiles"],
+                                        CompressedManifestStaticFilesStorage))
+print("handler404", __import__(settings.ROOT_URLCONF, fromlist=["x"]).handler404)
+"""
+
+
+@pytest.mark.parametrize(("debug", "expected"), [
+    (None, ["DEBUG False", "compressed-manifest True"]),
+    ("1", ["DEBUG True", "compressed-manifest False"]),
+], ids=["default", "DJANGO_DEBUG=1"])
+def test_serve_runs_without_debug_and_with_compressed_static_files(tmp_path, debug, expected):
+    """`ventanilla serve` uses the local settings (cli._setup): DEBUG off, so the site's own
+    404 and 500 pages, and hashed, pre-compressed static files, unless DJANGO_DEBUG=1 asks
+    for debugging. tests/e2e/test_production_server.py checks what the running server
+    answers."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update({"VENTANILLA_VAR_DIR": str(tmp_path)})
+    if debug:
+        env["DJANGO_DEBUG"] = debug
+    code = "from ventanilla.config import cli; cli._setup()\n" + SERVE_SETTINGS
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[:2] == expected
+    assert lines[2] == "handler404 ventanilla.channels.web.errors.page_not_found"
+
+
 def test_r_lng_01_spanish_catalogue_is_complete_and_compiled():
     po = polib.pofile(str(PO))
     assert po.untranslated_entries() == []
