@@ -1,37 +1,11 @@
-"""The times this person may book (R-APT-14): one read that every channel asks before it
-offers anything, so nobody is offered what ``services.booking_create`` would then refuse or
-punish.
-
-``booking_allowance`` gathers once, for the person booking, the person the appointment is
-for, one service and one channel:
-
-- what stops every booking (a ``Refusal``, checked when the person starts and when they
-  choose for whom and what): a blocked web account (R-APT-05), a blocked channel
-  (R-APT-11), no coverage for the appointment service — peasant insurance, a child who is
-  18, a lapsed affiliation (R-APT-01) —, no referral for a second-level specialty
-  (R-APT-08, R-APT-12), a dependant the person may not book for;
-- the days it may offer: up to the last day of coverage and of the referrals;
-- the days closed for this person (``ClosedDay``): a quota already full (R-APT-11) and a
-  day that already has an appointment of the same specialty (R-APT-14);
-- the times taken by the person's other appointments (no clash);
-- on the phone, the caller's weekdays (R-APT-06).
-
-``Allowance.restrict`` applies it to any ``selectors.slots_free`` query (dates, times, the
-first available time, the empty state's other cities), ``Allowance.allows`` is its twin for
-one slot, ``Allowance.room`` says how many more appointments fit that day, week and month,
-and ``Allowance.final`` marks a time inside the cancellation window (R-APT-04, R-APT-13).
-The booking transaction checks all of it again under its locks: this read only decides what
-is offered.
-"""
+"""``booking_allowance``: the one read of what a person may book (R-APT-14), and
+``booking_start_refusal`` before the first step."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
@@ -39,165 +13,17 @@ from django.utils.translation import gettext as _
 from ventanilla.core.channels import Channel
 from ventanilla.countries.registry import get_pack
 
-from . import quotas, rules
-from .models import Booking, BookingStatus, Referral, Service, Slot
-
-HORIZON_DAYS = 366
-
-
-class RefusalReason(StrEnum):
-    ACCOUNT_BLOCKED = "account_blocked"
-    CHANNEL_BLOCKED = "channel_blocked"
-    NOT_COVERED = "not_covered"
-    PEASANT_INSURANCE = "peasant_insurance"
-    CHILD_TURNED_18 = "child_turned_18"
-    NEEDS_REFERRAL = "needs_referral"
-    NOT_FOR_THEM = "not_for_them"
-    OTHER_COUNTRY = "other_country"
-
-
-class ClosedReason(StrEnum):
-    QUOTA = "quota"
-    SAME_SPECIALTY = "same_specialty"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why nothing of this service can be booked for this person now."""
-
-    reason: RefusalReason
-    message: str
-    until: datetime | None = None    # a block's end; None: permanent or not a block
-
-
-@dataclass(frozen=True)
-class ClosedDay:
-    day: date
-    reason: ClosedReason
-    message: str
-    booking: Booking | None = None   # the same-specialty appointment of that day
-
-
-@dataclass(frozen=True)
-class QuotaRoom:
-    """How many more first-level appointments fit in a quota's window around a day."""
-
-    days: int
-    limit: int
-    left: int
-
-
-@dataclass(frozen=True)
-class Allowance:
-    country: str
-    service: Service
-    booked_for_id: int
-    now: datetime
-    today: date
-    refusal: Refusal | None = None
-    last_day: date | None = None               # the last day that may be offered
-    last_day_reason: str = ""                  # why it ends there, in the person's words
-    closed: dict[date, ClosedDay] = field(default_factory=dict)
-    busy: tuple[tuple[datetime, datetime], ...] = ()
-    weekdays: frozenset[int] | None = None
-    quota_days: tuple[date, ...] = ()          # first-level appointments held (local days)
-    notice_hours: int = 12
-
-    @property
-    def tz(self):
-        return get_pack(self.country).tz
-
-    # --- what may be offered -------------------------------------------------------------
-
-    def restrict(self, qs: QuerySet[Slot]) -> QuerySet[Slot]:
-        """``qs`` (of ``selectors.slots_free``) without what this person may not book."""
-        if self.refusal is not None:
-            return qs.none()
-        if self.last_day is not None:
-            qs = qs.filter(starts_at__lt=_day_start(self.last_day + timedelta(days=1),
-                                                    self.tz))
-        for first, last in _runs(sorted(self.closed)):
-            qs = qs.exclude(starts_at__gte=_day_start(first, self.tz),
-                            starts_at__lt=_day_start(last + timedelta(days=1), self.tz))
-        for start, end in self.busy:
-            qs = qs.exclude(Q(starts_at__lt=end) & Q(ends_at__gt=start))
-        if self.weekdays is not None and self.weekdays != frozenset(range(7)):
-            from django.db.models.functions import ExtractIsoWeekDay
-
-            qs = (qs.annotate(allowance_weekday=ExtractIsoWeekDay("starts_at", tzinfo=self.tz))
-                  .filter(allowance_weekday__in=[d + 1 for d in self.weekdays]))
-        return qs
-
-    def allows(self, slot: Slot) -> bool:
-        """``restrict``'s twin for one slot (tests prove the two agree)."""
-        if self.refusal is not None:
-            return False
-        day = self.local_day(slot.starts_at)
-        if self.last_day is not None and day > self.last_day:
-            return False
-        if day in self.closed:
-            return False
-        if any(rules.overlaps(slot.starts_at, slot.ends_at, s, e) for s, e in self.busy):
-            return False
-        return self.weekdays is None or day.weekday() in self.weekdays
-
-    def why_not(self, slot: Slot) -> str | None:
-        """What stops this person booking ``slot`` (a time picked from an old page)."""
-        if self.refusal is not None:
-            return self.refusal.message
-        day = self.local_day(slot.starts_at)
-        if self.last_day is not None and day > self.last_day:
-            return self.last_day_reason
-        if day in self.closed:
-            return self.closed[day].message
-        if any(rules.overlaps(slot.starts_at, slot.ends_at, s, e) for s, e in self.busy):
-            return _("This person already has an appointment at that time.")
-        if self.weekdays is not None and day.weekday() not in self.weekdays:
-            return _("By phone, appointments for this ID number are given on other days.")
-        return None
-
-    def local_day(self, at: datetime) -> date:
-        return at.astimezone(self.tz).date()
-
-    # --- what the person sees coming ---------------------------------------------------
-
-    def final(self, starts_at: datetime) -> bool:
-        """Inside the cancellation window already: once booked, it cannot be changed or
-        cancelled online (R-APT-04, R-APT-13)."""
-        return not rules.may_change(starts_at=starts_at, now=self.now,
-                                    notice_hours=self.notice_hours)
-
-    def room(self, day: date) -> list[QuotaRoom]:
-        """For each quota, how many more first-level appointments fit in every window of
-        its length around ``day`` (0 when full); empty when the service does not count."""
-        if not self.service.counts_for_quota:
-            return []
-        ordinals = sorted(d.toordinal() for d in self.quota_days)
-        target = day.toordinal()
-        out = []
-        for days, limit in sorted(quotas.quotas().items()):
-            if days < 1:
-                continue
-            held = max(sum(1 for o in ordinals if first <= o < first + days)
-                       for first in range(target - days + 1, target + 1))
-            out.append(QuotaRoom(days, limit, max(limit - held, 0)))
-        return out
-
-
-def _day_start(day: date, tz) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz)
-
-
-def _runs(days: list[date]) -> list[tuple[date, date]]:
-    """Consecutive days as (first, last) runs: one exclusion per run."""
-    out: list[tuple[date, date]] = []
-    for day in days:
-        if out and out[-1][1] + timedelta(days=1) == day:
-            out[-1] = (out[-1][0], day)
-        else:
-            out.append((day, day))
-    return out
-
+from .. import quotas, rules
+from ..models import Booking, BookingStatus, Referral, Service
+from .types import (
+    HORIZON_DAYS,
+    Allowance,
+    ClosedDay,
+    ClosedReason,
+    Refusal,
+    RefusalReason,
+    _day_start,
+)
 
 # --- the read --------------------------------------------------------------------------
 
@@ -268,13 +94,13 @@ def booking_allowance(*, person, service: Service, booked_for=None,
 def _refusal(*, person, booked_for, service, channel, channel_key, staff, now, today
              ) -> Refusal | None:
 
-    from . import selectors
+    from .. import selectors
 
     if person.country != service.country:
         return Refusal(RefusalReason.OTHER_COUNTRY,
                        _("This service belongs to another health system."))
     if not selectors.may_book_for(person, booked_for, on=today):
-        from .errors import BookedForRefused
+        from ..errors import BookedForRefused
 
         return Refusal(RefusalReason.NOT_FOR_THEM, str(BookedForRefused.default_message))
     if service.is_medical:
@@ -321,7 +147,7 @@ def booking_start_refusal(*, person, channel: Channel | str = Channel.WEB,
     from ventanilla.affiliation.rules import Service as Covered
     from ventanilla.affiliation.selectors import coverage_for
 
-    from . import selectors
+    from .. import selectors
 
     now = now or timezone.now()
     refusal = _blocks_refusal(person=person, booked_for=person, channel=channel,
@@ -388,7 +214,7 @@ def _last_day(booked_for, *, service: Service, today: date
                                            issued_on__lte=today, expires_on__gte=today)
                    .order_by("-expires_on").values_list("expires_on", flat=True).first())
         if expires is None:
-            from .errors import ReferralRequired
+            from ..errors import ReferralRequired
 
             return Refusal(RefusalReason.NEEDS_REFERRAL, str(ReferralRequired.default_message))
         if last is None or expires < last:
@@ -419,3 +245,4 @@ def _busy_other(booked_for, *, now: datetime, horizon: datetime, known: set[int]
     return tuple(Booking.objects.filter(booked_for=booked_for, status=BookingStatus.BOOKED,
                                         slot__ends_at__gt=now, slot__starts_at__lt=horizon)
                  .exclude(pk__in=known).values_list("slot__starts_at", "slot__ends_at"))
+
