@@ -235,6 +235,50 @@ def quota_refusal(breach: rules.QuotaBreach, block: ChannelBlock | None, *,
     return QuotaExceeded(message, field="slot")
 
 
+# --- every block that applies to a person (R-APT-14: the person sees it coming) -----------
+
+@dataclass(frozen=True)
+class BlockShown:
+    """One block on a person's booking, as every screen that shows the person lists it."""
+
+    channel: str                 # what is blocked: the web account, a phone number, a device
+    reason: str
+    until: datetime | None       # None: until staff lift it, or for good (``permanent``)
+    permanent: bool = False
+
+
+def blocks_of(person, *, now: datetime) -> list[BlockShown]:
+    """The web account's block (R-APT-05) and every channel block (R-APT-11) that stops
+    this person booking: those recorded on them, on their web account and on their
+    registered mobile number, each with its end."""
+    from ventanilla.accounts.blocks import account_block_active
+
+    out: list[BlockShown] = []
+    account = account_block_active(person)
+    if account is not None:
+        out.append(BlockShown(_("Web account (sign-in and online booking)"),
+                              str(account.get_cause_display()), None))
+    keys = Q(person=person) | Q(kind=ChannelBlock.Kind.WEB, key=str(person.public_id))
+    phone = _NOT_DIGITS.sub("", person.mobile_phone or "")
+    if phone:
+        keys |= Q(kind=ChannelBlock.Kind.PHONE, key=phone)
+    channel_blocks = (ChannelBlock.objects.filter(keys, lifted_at=None)
+                      .filter(Q(until=None) | Q(until__gt=now)).order_by("created_at"))
+    seen = set()
+    for block in channel_blocks:
+        if (block.kind, block.key) in seen:
+            continue
+        seen.add((block.kind, block.key))
+        label = {ChannelBlock.Kind.WEB: _("Booking on the web and the app"),
+                 ChannelBlock.Kind.PHONE: _("Booking from the phone number %(number)s")
+                 % {"number": "+" + block.key},
+                 ChannelBlock.Kind.DEVICE: _("Booking from a device")}.get(
+            ChannelBlock.Kind(block.kind), block.kind)
+        out.append(BlockShown(str(label), block.reason, block.until,
+                              permanent=block.until is None))
+    return out
+
+
 # --- R-APT-05: no-shows -------------------------------------------------------------------
 
 def no_shows_counted(person) -> int:

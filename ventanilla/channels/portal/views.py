@@ -33,6 +33,7 @@ from ventanilla.dependants import selectors as dependant_selectors
 from ventanilla.dependants import services as dependant_services
 from ventanilla.dependants.errors import InPersonOnly
 from ventanilla.dependants.selectors import dependants_of
+from ventanilla.scheduling import quotas as scheduling_quotas
 from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
@@ -190,6 +191,7 @@ def home(request, person):
     return _render(request, "portal/home.html", {
         "person": person, "overview": overview, "cases": cases_of(person)[:10],
         "account_block": account_block_active(person), "dependants": dependants,
+        "booking_blocks": scheduling_quotas.blocks_of(person, now=timezone.now()),
         "can_request_dependants": dependant_services.holder_may_request(person, on=today),
         "visits_enabled": True})
 

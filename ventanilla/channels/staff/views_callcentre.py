@@ -35,6 +35,7 @@ from ventanilla.countries.registry import get_pack
 from ventanilla.dependants.selectors import dependants_of
 from ventanilla.people.models import Person
 from ventanilla.people.selectors import person_find
+from ventanilla.scheduling import quotas as scheduling_quotas
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.models import Booking, BookingStatus, Service, Weekday
@@ -163,6 +164,7 @@ def caller_detail(request: HttpRequest, public_id) -> HttpResponse:
         "id_label": _id_label(caller.country, caller.id_type),
         "overview": overview,
         "active_block": blocks.account_block_active(caller),
+        "booking_blocks": scheduling_quotas.blocks_of(caller, now=timezone.now()),
         "dependants": dependants_of(caller, on=today),
         "phone_days": phone_days_text(caller),
         "upcoming": upcoming,

@@ -41,6 +41,7 @@ from ventanilla.countries.registry import all_packs, get_pack
 from ventanilla.dependants.selectors import dependants_of
 from ventanilla.people.models import Person
 from ventanilla.people.selectors import person_find, person_get
+from ventanilla.scheduling import quotas as scheduling_quotas
 
 from ..web.views import INVALID, apply_errors
 from . import forms
@@ -153,6 +154,7 @@ def _person_page(request: HttpRequest, person: Person, *, bound: dict | None = N
         "dependants": dependants_of(person, on=today),
         "has_clave": bool(user is not None and user.has_usable_password()),
         "active_block": active_block,
+        "booking_blocks": scheduling_quotas.blocks_of(person, now=timezone.now()),
         "block_history": block_history,
         "cases": list(person.cases.all()),
         "referrals": _referral_rows(request, person, today=today),

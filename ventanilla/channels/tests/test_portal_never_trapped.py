@@ -151,3 +151,35 @@ def test_r_apt_14_a_child_about_to_turn_18_is_offered_only_the_days_still_covere
     # the parent, covered, is offered those times
     page = text(client.get(f"/portal/citas/nueva/fecha/?{what_query(parent)}"))
     assert f"date={medical['day'].isoformat()}" in page
+
+
+def test_r_apt_14_every_screen_that_shows_the_person_shows_every_block_with_its_end(
+        make_affiliate, medical, agent):  # noqa: F811
+    """Carmen's channel blocked from her phone: her home page, the staff person page and
+    the call centre all say so, with the end — not "you can book" / "Not blocked"."""
+    from ventanilla.accounts.roles import Role
+    from ventanilla.accounts.services import roles_sync, staff_create
+    from ventanilla.scheduling.models import ChannelBlock
+
+    carmen = make_affiliate(given_names="Carmen", family_names="Vásquez")
+    until = timezone.now() + timedelta(days=30)
+    ChannelBlock.objects.create(kind="phone", key="593991234567", person=carmen,
+                                channel="phone", reason="Over the daily quota.", until=until)
+    ChannelBlock.objects.create(kind="web", key=str(carmen.public_id), person=carmen,
+                                channel="web", reason="Over the weekly quota.", until=None)
+    day = timezone.localtime(until, QUITO)
+    end = f"Blocked until {day.day} {day:%B} {day.year}."
+    home = text(sign_in(Client(), carmen).get("/portal/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Booking from the phone number +593991234567" in home and end in home
+    assert "Booking on the web and the app" in home and "Blocked for good" in home
+    assert "You can book medical appointments." not in home
+    roles_sync()
+    operator = staff_create(username="operador.ec", password="Staff-password-123",
+                            role=Role.OPERATOR, country="EC")
+    for user, url in ((operator, f"/staff/llamadas/{carmen.public_id}/"),
+                      (agent, f"/staff/personas/{carmen.public_id}/")):
+        staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+        staff.force_login(user)
+        page = text(staff.get(url))
+        assert "Booking blocks" in page, url
+        assert "+593991234567" in page and end in page and "Blocked for good" in page, url
