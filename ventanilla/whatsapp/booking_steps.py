@@ -10,7 +10,6 @@ that have some are offered, nearest first.
 from __future__ import annotations
 
 import hashlib
-import math
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -129,21 +128,12 @@ class BookingSteps:
         return city.code if city is not None else ""
 
     def _cities_with_times(self, allowance, *, near: str = "") -> list[tuple[str, int]]:
-        """Cities with free times the patient may book, nearest to ``near`` first (by the
-        distance between their centres), else the most free times first."""
-        from ventanilla.scheduling.selectors import slot_places_free_counts
+        """Cities with free times the patient may book, nearest to ``near`` first."""
+        from ventanilla.scheduling.nearby import places_with_times
 
-        country = self.patient.country
-        counts = slot_places_free_counts(country=country, service=allowance.service,
-                                         place="", level=CITY_LEVEL, now=self.now,
-                                         allowance=allowance)
-        if near:
-            where = _city_points(country)
-            origin = where.get(near)
-            if origin is not None:
-                counts.sort(key=lambda item: (_km(origin, where[item[0]])
-                                              if item[0] in where else math.inf, -item[1]))
-        return counts
+        return [(code, free) for code, free, _km in places_with_times(
+            country=self.patient.country, service=allowance.service, level=CITY_LEVEL,
+            near=near, allowance=allowance, now=self.now)]
 
     def ask_city(self, allowance) -> None:
         from .conversation import _specialty_label
@@ -385,30 +375,3 @@ def _city_named(country: str, text: str) -> str | None:
             if rules.fold(city.name) == wanted:
                 return city.code
     return None
-
-
-def _city_points(country: str) -> dict[str, tuple[float, float]]:
-    """Each city's position: the mean of its medical centres' coordinates."""
-    from ventanilla.scheduling.models import Centre
-
-    geography = get_pack(country).geography
-    sums: dict[str, list[float]] = {}
-    for code, lat, lng in (Centre.objects.filter(country=country, kind=Centre.Kind.MEDICAL,
-                                                 latitude__isnull=False,
-                                                 longitude__isnull=False)
-                           .values_list("subdivision_code", "latitude", "longitude")):
-        city = geography.ancestor_at(code, CITY_LEVEL)
-        if city is None:
-            continue
-        acc = sums.setdefault(city.code, [0.0, 0.0, 0.0])
-        acc[0] += float(lat or 0)
-        acc[1] += float(lng or 0)
-        acc[2] += 1
-    return {code: (a[0] / a[2], a[1] / a[2]) for code, a in sums.items()}
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    dp, dl = p2 - p1, math.radians(b[1] - a[1])
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))

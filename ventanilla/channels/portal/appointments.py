@@ -32,6 +32,7 @@ from ventanilla.scheduling.copies import booking_copy_send
 from ventanilla.scheduling.defaults import medical_services_ensure
 from ventanilla.scheduling.errors import SlotTaken
 from ventanilla.scheduling.models import Centre, Service
+from ventanilla.scheduling.nearby import places_with_times
 from ventanilla.scheduling.quotas import web_account_key
 
 from ..web.views import INVALID, apply_errors
@@ -251,20 +252,26 @@ def _since(request, person) -> date | None:
 
 
 def _no_slots(person, what) -> dict:
-    """The empty state: up to five other cities of the province with free times of the
-    specialty (most first), the person's open alert if they already asked, and how far
-    ahead times open."""
+    """The empty state: up to five other cities with free times of the specialty that this
+    person may book, nearest first across provinces (``nearby``), the person's open alert
+    if they already asked, and how far ahead times open."""
     geography = get_pack(person.country).geography
     same = {"booked_for": str(what["booked_for"].public_id),
             "specialty": what["specialty"].code, "province": what["province"].code}
     if what["reschedule"]:
         same["cambiar"] = what["reschedule"]
-    counts = scheduling_selectors.slot_places_free_counts(
-        country=person.country, service=what["specialty"], place=what["province"].code,
-        level=what["city"].level, allowance=what["allowance"])
-    others = [{"city": geography.get(code), "free": free,
-               "query": urlencode(same | {"city": code})}
-              for code, free in counts if code != what["city"].code][:OTHER_CITIES]
+    places = places_with_times(country=person.country, service=what["specialty"],
+                               level=what["city"].level, near=what["city"].code,
+                               allowance=what["allowance"])
+    others = []
+    for code, free, km in places:
+        city = geography.get(code)
+        if code == what["city"].code or city is None:
+            continue
+        others.append({"city": city, "free": free, "km": round(km) if km is not None else None,
+                       "query": urlencode(same | {"city": code,
+                                                  "province": geography.top_level_of(code)})})
+    others = others[:OTHER_CITIES]
     alert = scheduling_alerts.slot_alert_open_get(
         person=person, booked_for=what["booked_for"], service=what["specialty"],
         place=what["city"].code)

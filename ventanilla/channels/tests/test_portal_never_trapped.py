@@ -183,3 +183,31 @@ def test_r_apt_14_every_screen_that_shows_the_person_shows_every_block_with_its_
         page = text(staff.get(url))
         assert "Booking blocks" in page, url
         assert "+593991234567" in page and end in page and "Blocked for good" in page, url
+
+
+def test_r_apt_14_gloria_in_cuenca_is_offered_the_nearest_cities_across_provinces(
+        make_affiliate, medical):  # noqa: F811
+    """Nothing in Cuenca: the empty state lists Azogues (another province, ~30 km) before
+    Quito, each leading to its dates, and offers "Notify me"."""
+    from ventanilla.scheduling.models import Centre
+
+    Centre.objects.filter(pk__in=[medical["near"].pk, medical["far"].pk]).update(
+        latitude=-0.2, longitude=-78.5)
+    Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-cue",
+                          name="Centro Cuenca", subdivision_code="010150",
+                          address="Av. Solano", latitude=-2.90, longitude=-79.00)
+    azogues = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-azo",
+                                    name="Centro Azogues", subdivision_code="030150",
+                                    address="Av. 16 de Abril", latitude=-2.74,
+                                    longitude=-78.85)
+    _slot(azogues, medical["services"]["dentistry"], medical["slots"][0].starts_at)
+    gloria = make_affiliate(given_names="Gloria", family_names="Sarmiento")
+    client = sign_in(Client(), gloria)
+    query = f"booked_for={gloria.public_id}&specialty=dentistry&province=01&city=0101"
+    page = text(client.get(f"/portal/citas/nueva/fecha/?{query}", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "No free times" in page and "Notify me" in page
+    assert "The nearest cities with free times" in page
+    assert page.index("Azogues") < page.index("Quito")
+    link = re.search(r'href="([^"]*city=0301[^"]*)"', client.get(
+        f"/portal/citas/nueva/fecha/?{query}").content.decode()).group(1)
+    assert "province=03" in link          # the link leads into Azogues' own province
