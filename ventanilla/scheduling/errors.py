@@ -36,6 +36,14 @@ class SameSpecialtySameDay(Conflict):
                         "day. Keep that one, or change it instead of booking another.")
 
 
+class SpecialtyNotForAge(ValidationFailed):
+    """A specialty for another age (Pediatrics: patients under 18)."""
+
+    code = "SPECIALTY_NOT_FOR_AGE"
+    default_message = _("Pediatrics is for patients under 18. For an adult, choose General "
+                        "Medicine or Family Medicine.")
+
+
 class BookedForRefused(ValidationFailed):
     code = "BOOKED_FOR_REFUSED"
     default_message = _("You can book only for yourself or for the dependants on your "

@@ -373,3 +373,30 @@ def bookings_starting_on(*, country: str, day: date, kind: str | None = None
     if kind:
         qs = qs.filter(slot__service__kind=kind)
     return qs.order_by("slot__starts_at", "pk")
+
+
+def specialties_by_use(country: str, *, days: int = 90) -> list[Service]:
+    """The country's active medical specialties, most booked in the last ``days`` first
+    (cached for an hour), then in the catalogue's usual order (General Medicine first):
+    people find what they need at the top of the list."""
+    from django.core.cache import cache
+
+    from .catalogue import known_service
+    from .defaults import medical_services_ensure
+
+    key = f"scheduling:specialty-use:{country}:{days}"
+    counts = cache.get(key)
+    if counts is None:
+        since = timezone.now() - timedelta(days=days)
+        counts = dict(Booking.objects.filter(slot__service__country=country,
+                                             slot__service__kind=Service.Kind.MEDICAL,
+                                             created_at__gte=since)
+                      .values_list("slot__service__code").annotate(n=Count("pk"))
+                      .values_list("slot__service__code", "n"))
+        cache.set(key, counts, 3600)
+
+    def rank(service: Service) -> tuple:
+        known = known_service(service.code)
+        return (-counts.get(service.code, 0), known.usual_rank if known else 99, service.code)
+
+    return sorted((s for s in medical_services_ensure(country) if s.is_active), key=rank)

@@ -29,37 +29,17 @@ from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.allowance import booking_allowance, booking_start_refusal
 from ventanilla.scheduling.copies import booking_copy_send
-from ventanilla.scheduling.defaults import medical_services_ensure
 from ventanilla.scheduling.errors import SlotTaken
 from ventanilla.scheduling.models import Centre, Service
 from ventanilla.scheduling.nearby import places_with_times
 from ventanilla.scheduling.quotas import web_account_key
 
+from ..common import place_choices, specialty_choices
 from ..web.views import INVALID, apply_errors
 from . import forms
 from .views import _local, _render, affiliate_required, booking_document_response
 
 MEDICAL = Service.Kind.MEDICAL
-
-
-def _specialty_choices(person) -> list[tuple[str, str]]:
-    out = []
-    for service in medical_services_ensure(person.country):
-        if not service.is_active:
-            continue
-        label = str(service.label)
-        if service.needs_referral:
-            label = _("%(specialty)s (needs a referral)") % {"specialty": label}
-        out.append((service.code, label))
-    return out
-
-
-def _places(person):
-    geography = get_pack(person.country).geography
-    provinces = geography.top_level()
-    cities = [(p.name, [(c.code, c.name) for c in geography.children(p.code)])
-              for p in provinces]
-    return [(p.code, p.name) for p in provinces], cities
 
 
 def _people(person):
@@ -69,11 +49,13 @@ def _people(person):
 
 def _what_form(person, data, *, people=None, initial=None):
     """The "what" step's form (for whom, specialty, province, city) with this person's
-    choices."""
-    provinces, cities = _places(person)
-    return forms.AppointmentWhatForm(data, initial=initial,
-                                     people=people if people is not None else _people(person),
-                                     specialties=_specialty_choices(person),
+    choices: the specialties most booked first and only those for the ages of the people
+    they may book for; the cities of the province chosen (or first shown) only."""
+    people = people if people is not None else _people(person)
+    province = (data or {}).get("province") or (initial or {}).get("province")
+    provinces, cities = place_choices(person.country, province)
+    return forms.AppointmentWhatForm(data, initial=initial, people=people,
+                                     specialties=specialty_choices(person.country, people),
                                      provinces=provinces, cities=cities)
 
 
@@ -115,7 +97,7 @@ def _refused(request, person, refusal, what=None):
     never a link back into the same dead end. Choosing another person or specialty is
     offered only when another choice could succeed."""
     others = what is not None and (len(_people(person)) > 1 or refusal.reason in (
-        "needs_referral", "child_turned_18"))
+        "needs_referral", "child_turned_18", "not_for_age"))
     pack = get_pack(person.country)
     care = pack.care_elsewhere(_CARE.get(refusal.reason, "")) if refusal.reason in _CARE \
         else None
@@ -184,13 +166,22 @@ def appointment_what(request, person):
                "city": home_city.code if home_city is not None else ""}
     bound = "specialty" in request.GET
     form = _what_form(person, request.GET if bound else None, initial=initial)
+    if bound and forms.province_changed_alone(form):
+        # Without JavaScript, a new province shows its cities: no error, the other answers
+        # kept (the city list of the old province was stale, not wrong).
+        data = request.GET.copy()
+        data["city"] = ""
+        form = _what_form(person, None, initial={**data.dict(), "city": ""})
+        return _render(request, "portal/appointments/what.html", {
+            "form": form, "reschedule": request.GET.get("cambiar", ""),
+            "province_changed": True, "country": person.country})
     if bound and form.is_valid():
         what = _what(request, person)
         if what is not None and what["allowance"].refusal is not None:
             return _refused(request, person, what["allowance"].refusal, what)
         return redirect(f"{reverse('portal:appointment_date')}?{request.GET.urlencode()}")
     return _render(request, "portal/appointments/what.html", {
-        "form": form, "reschedule": request.GET.get("cambiar", "")},
+        "form": form, "reschedule": request.GET.get("cambiar", ""), "country": person.country},
         status=INVALID if form.errors else 200)
 
 

@@ -343,9 +343,12 @@ class AppointmentWhatForm(forms.Form):
         error_messages={"required": _("Select a specialty")})
     province = forms.ChoiceField(
         label=_("Province or region"),
+        widget=forms.Select(attrs={"data-module": "place-select"}),
         error_messages={"required": _("Select a province or region")})
     city = forms.ChoiceField(
         label=_("City (canton or province)"),
+        help_text=_("The cities of the province you chose. Changing the province shows "
+                    "its cities."),
         error_messages={"required": _("Select a city")})
 
     def __init__(self, *args, people, specialties, provinces, cities, **kwargs):
@@ -368,6 +371,16 @@ class AppointmentWhatForm(forms.Form):
         if province and city and not city.startswith(province):
             self.add_error("city", _("Select a city of the province you chose"))
         return data
+
+
+def province_changed_alone(form: AppointmentWhatForm) -> bool:
+    """The form came back with a valid province and a city that is not one of its cities
+    (the person changed the province and pressed Continue without JavaScript)."""
+    if form.is_valid() or set(form.errors) != {"city"}:
+        return False
+    city = form.data.get("city", "")
+    return bool(form.cleaned_data.get("province")) and bool(city) and \
+        not city.startswith(form.cleaned_data["province"])
 
 
 class AppointmentTimeForm(forms.Form):

@@ -23,7 +23,7 @@ from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.allowance import Allowance, booking_allowance
 from ventanilla.scheduling.models import Booking, Slot
 
-from ..portal.appointments import _places, _specialty_choices
+from ..common import grouped_place_choices, specialty_choices
 from ..web.views import INVALID, apply_errors
 from . import forms
 from .views import staff_required
@@ -52,12 +52,13 @@ def _people(caller: Person) -> list[Person]:
 
 def _what_form(caller: Person, data=None, *, initial=None, changing: Booking | None = None):
     """For a change, the specialty and the patient stay those of the appointment."""
-    provinces, cities = _places(caller)
+    provinces, cities = grouped_place_choices(caller.country)
     if changing is not None:
         people = [changing.booked_for]
-        specialties = [(changing.slot.service.code, changing.slot.service.label)]
+        specialties: list = [(changing.slot.service.code, changing.slot.service.label)]
     else:
-        people, specialties = _people(caller), _specialty_choices(caller)
+        people = _people(caller)
+        specialties = specialty_choices(caller.country, people)
     return forms.CallerAppointmentForm(data, initial=initial, caller=caller, people=people,
                                        specialties=specialties, provinces=provinces,
                                        cities=cities)

@@ -14,6 +14,7 @@ from ventanilla.core.channels import Channel
 from ventanilla.countries.registry import get_pack
 
 from .. import quotas, rules
+from ..catalogue import known_service, suits_age
 from ..models import Booking, BookingStatus, Referral, Service
 from .types import (
     HORIZON_DAYS,
@@ -103,6 +104,11 @@ def _refusal(*, person, booked_for, service, channel, channel_key, staff, now, t
         from ..errors import BookedForRefused
 
         return Refusal(RefusalReason.NOT_FOR_THEM, str(BookedForRefused.default_message))
+    if service.is_medical and not suits_age(service.code, born=booked_for.date_of_birth,
+                                            on=today):
+        from ..errors import SpecialtyNotForAge
+
+        return Refusal(RefusalReason.NOT_FOR_AGE, str(SpecialtyNotForAge.default_message))
     if service.is_medical:
         return _blocks_refusal(person=person, booked_for=booked_for, channel=channel,
                                channel_key=channel_key, staff=staff, now=now)
@@ -208,6 +214,15 @@ def _last_day(booked_for, *, service: Service, today: date
                    "the coverage lapses (%(why)s)") % {
             "name": booked_for.full_name, "date": until(last),
             "why": str(covered(high).message).rstrip(".")} + "."
+    known = known_service(service.code)
+    if known is not None and known.under_age and booked_for.date_of_birth:
+        grown = birthday(booked_for.date_of_birth, known.under_age) - timedelta(days=1)
+        if last is None or grown < last:
+            last = grown
+            reason = _("%(specialty)s can be booked for %(name)s up to %(date)s, the day "
+                       "before they turn %(age)d.") % {
+                "specialty": service.label, "name": booked_for.full_name,
+                "date": until(grown), "age": known.under_age}
     if service.needs_referral:
         expires = (Referral.objects.filter(person=booked_for, specialty=service,
                                            status=Referral.Status.ACTIVE,

@@ -25,6 +25,7 @@ class RefusalReason(StrEnum):
     NOT_COVERED = "not_covered"
     PEASANT_INSURANCE = "peasant_insurance"
     CHILD_TURNED_18 = "child_turned_18"
+    NOT_FOR_AGE = "not_for_age"
     NEEDS_REFERRAL = "needs_referral"
     NOT_FOR_THEM = "not_for_them"
     OTHER_COUNTRY = "other_country"

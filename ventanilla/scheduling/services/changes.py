@@ -99,6 +99,7 @@ def booking_reschedule(*, booking: Booking, new_slot: Slot, channel: Channel | s
         raise SlotUnavailable(_("Choose a time of the same service."), field="slot")
     checks.check_phone_day(new_slot, booking.person, channel)
     checks.check_eligibility(new_slot, booking.booked_for, eligibility)
+    checks.check_age(new_slot, booking.booked_for)
     with transaction.atomic():
         checks.lock_people(booking.booked_for)
         locked = Booking.objects.select_for_update().get(pk=booking.pk)

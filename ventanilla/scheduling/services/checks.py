@@ -110,6 +110,17 @@ def ensure_free_at_that_time(slot: Slot, booked_for, *, exclude: Booking | None 
         raise AlreadyBooked(field="slot")
 
 
+def check_age(slot: Slot, booked_for) -> None:
+    """A specialty for another age is refused (Pediatrics: under 18 on the day)."""
+    from ..catalogue import suits_age
+    from ..errors import SpecialtyNotForAge
+
+    if slot.service.is_medical and not suits_age(slot.service.code,
+                                                 born=booked_for.date_of_birth,
+                                                 on=local_date(slot)):
+        raise SpecialtyNotForAge(field="slot")
+
+
 def check_eligibility(slot: Slot, booked_for, eligibility: Eligibility | None) -> None:
     check = eligibility or eligibility_for(slot.service.kind)
     if check is not None:

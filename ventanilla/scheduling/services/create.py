@@ -173,6 +173,7 @@ def booking_create(*, slot: Slot, person, booked_for=None, channel: Channel | st
                 raise ValidationFailed(_("This case belongs to someone else."), field="case")
             checks.check_phone_day(slot, person, channel)
             checks.check_eligibility(slot, booked_for, eligibility)
+            checks.check_age(slot, booked_for)
             if medical:
                 day_check = quotas.medical_day_check(booked_for=booked_for, slot=slot)
                 if day_check.same_specialty:
