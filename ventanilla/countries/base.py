@@ -15,7 +15,7 @@ import json
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
@@ -300,6 +300,16 @@ class CountryPack:
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def localtime(self, moment: datetime) -> datetime:
+        """``moment`` on the country's clock."""
+        return moment.astimezone(self.tz)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The date in the country now (or at ``now``): what "today" means for its rules."""
+        from django.utils import timezone
+
+        return self.localtime(now or timezone.now()).date()
 
     def holidays(self, year: int, language: str | None = None) -> Mapping[date, str]:
         """National holidays on which offices and centres are closed."""

@@ -12,21 +12,18 @@ from django.utils.translation import gettext as _
 
 from ventanilla.countries.registry import get_pack
 
-ARRIVE_EARLY_MINUTES = 30  # R-APT-09
+from .facts import booking_facts
 
 
 def _facts(booking) -> dict:
+    facts = booking_facts(booking)
     slot = booking.slot
-    centre = slot.centre
-    pack = get_pack(centre.country)
     return {
-        "booking": booking, "slot": slot, "centre": centre, "pack": pack,
-        "service": slot.service.label,
-        "doctor": getattr(slot, "doctor", None),
-        "starts": timezone.localtime(slot.starts_at, pack.tz),
-        "ends": timezone.localtime(slot.ends_at, pack.tz),
-        "arrive_early": ARRIVE_EARLY_MINUTES,
-        "reference": str(booking.public_id).split("-")[0].upper(),
+        "booking": booking, "slot": slot, "centre": facts.centre,
+        "pack": get_pack(facts.country), "service": facts.service_label,
+        "doctor": facts.doctor, "starts": facts.starts, "ends": facts.ends,
+        "arrive_early": facts.arrive_early_minutes, "reference": facts.reference,
+        "facts": facts,
     }
 
 
@@ -40,7 +37,7 @@ def booking_ics(booking, *, language: str | None = None) -> bytes:
     with translation.override(language or booking.booked_for.language or "es"):
         summary = f"{facts['service']} – {facts['centre'].name}"
         description = _("Arrive %(minutes)s minutes early with your identity document.") % {
-            "minutes": ARRIVE_EARLY_MINUTES}
+            "minutes": facts["arrive_early"]}
         cal = Calendar()
         cal.add("prodid", "-//Ventanilla//Citas//ES")
         cal.add("version", "2.0")

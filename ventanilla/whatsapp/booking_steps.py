@@ -316,6 +316,7 @@ class BookingSteps:
 
     def book(self) -> None:
         from ventanilla.scheduling.errors import SlotTaken, SlotUnavailable
+        from ventanilla.scheduling.facts import booking_facts
         from ventanilla.scheduling.selectors import slot_get
         from ventanilla.scheduling.services import booking_create
 
@@ -347,14 +348,18 @@ class BookingSteps:
         conv.whatsapp_opt_in = True
         conv.state = State.DONE
         conv.data = {"booker": booker.pk}
+        facts = booking_facts(booking, now=self.now)
         day, time = _when(slot.starts_at, slot.centre.country)
         self.say(_("Booked: %(specialty)s for %(name)s on %(day)s at %(time)s, at "
-                   "%(centre)s, %(address)s. Please arrive 30 minutes early with your "
-                   "identity document. We will remind you the day before. Write MY "
-                   "APPOINTMENTS to see your appointments.") % {
-                       "specialty": slot.service.label, "name": booking.booked_for.full_name,
-                       "day": day, "time": time, "centre": slot.centre.name,
-                       "address": slot.centre.address})
+                   "%(centre)s, %(address)s. Reference: %(reference)s. Please arrive "
+                   "%(minutes)d minutes early with your identity document. We will remind "
+                   "you the day before. Write MY APPOINTMENTS to see your appointments.") % {
+                       "specialty": facts.service_label, "name": facts.patient_name,
+                       "day": day, "time": time, "centre": facts.centre.name,
+                       "address": facts.centre.address, "reference": facts.reference,
+                       "minutes": facts.arrive_early_minutes})
+        if not facts.can_change:   # R-APT-04, R-APT-13: said again once booked
+            self.say(_("This appointment can no longer be changed or cancelled online."))
 
 
 # --- places ------------------------------------------------------------------------------------

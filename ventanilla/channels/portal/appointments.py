@@ -24,12 +24,12 @@ from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.people.services import person_contact_update
 from ventanilla.scheduling import alerts as scheduling_alerts
-from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.allowance import booking_allowance, booking_start_refusal
 from ventanilla.scheduling.copies import booking_copy_send
 from ventanilla.scheduling.errors import SlotTaken
+from ventanilla.scheduling.facts import booking_facts
 from ventanilla.scheduling.models import Centre, Service
 from ventanilla.scheduling.nearby import places_with_times
 from ventanilla.scheduling.quotas import web_account_key
@@ -486,10 +486,7 @@ def _own(person, public_id):
 def appointment(request, person, public_id):
     booking = _own(person, public_id)
     pack = get_pack(booking.slot.centre.country)
-    starts = _local(person, booking.slot.starts_at)
-    can_change = booking.status == "booked" and scheduling_rules.may_change(
-        starts_at=booking.slot.starts_at, now=timezone.now(),
-        notice_hours=pack.cancel_notice_hours)
+    facts = booking_facts(booking)
     geography = pack.geography
     city = geography.ancestor_at(booking.slot.centre.subdivision_code, 1)
     change_query = urlencode({
@@ -497,10 +494,10 @@ def appointment(request, person, public_id):
         "province": geography.top_level_of(booking.slot.centre.subdivision_code),
         "city": city.code if city else "", "cambiar": str(booking.public_id)})
     return _render(request, "portal/appointments/detail.html", {
-        "booking": booking, "starts": starts, "can_change": can_change,
-        "notice_hours": pack.cancel_notice_hours, "change_query": change_query,
-        "arrive_by": _local(person, booking.slot.starts_at
-                            - timedelta(minutes=30))})
+        "booking": booking, "facts": facts, "starts": facts.starts,
+        "can_change": facts.can_change, "notice_hours": facts.notice_hours,
+        "change_query": change_query, "arrive_by": facts.arrive_by,
+        "reference": facts.reference})
 
 
 @affiliate_required

@@ -12,7 +12,7 @@ cancellations, and these views audit the refusals.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -38,6 +38,7 @@ from ventanilla.people.selectors import person_find
 from ventanilla.scheduling import quotas as scheduling_quotas
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
+from ventanilla.scheduling.facts import booking_facts
 from ventanilla.scheduling.models import Booking, BookingStatus, Service, Weekday
 
 from ..web.views import INVALID, apply_errors
@@ -47,7 +48,6 @@ from .views_people import _id_label, _referral_rows, _service_error_status, _sta
 
 MEDICAL = Service.Kind.MEDICAL
 PAST_SHOWN = 20
-ARRIVE_EARLY = timedelta(minutes=30)  # R-APT-09
 
 console_required = permission_required(("people.view_person", "scheduling.view_booking"),
                                        raise_exception=True)
@@ -176,11 +176,10 @@ def caller_detail(request: HttpRequest, public_id) -> HttpResponse:
 # --- one appointment: the summary read back, change, cancel -----------------------------------
 
 def _booking_context(caller: Person, booking: Booking) -> dict:
-    starts = _local(caller.country, booking.slot.starts_at)
-    return {"caller": caller, "booking": booking, "starts": starts,
-            "arrive_by": starts - ARRIVE_EARLY,
-            "notice_hours": get_pack(caller.country).cancel_notice_hours,
-            "is_booked": booking.status == BookingStatus.BOOKED}
+    facts = booking_facts(booking)
+    return {"caller": caller, "booking": booking, "facts": facts, "starts": facts.starts,
+            "arrive_by": facts.arrive_by, "notice_hours": facts.notice_hours,
+            "is_booked": facts.is_booked, "reference": facts.reference}
 
 
 @never_cache

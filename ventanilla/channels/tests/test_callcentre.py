@@ -188,6 +188,9 @@ def test_r_apt_06_operator_books_changes_and_cancels_for_the_caller(operator, ma
     assert f"{starts:%H:%M}" in summary and str(starts.day) in summary
     assert "Hospital del Sur" in summary and "Av. Maldonado S11-122" in summary
     assert "María López" in summary
+    # issue 12 item 10: a reference the operator reads out, the one the PDF and API show
+    assert re.search(r"Reference</dt>\s*<dd[^>]*><strong>" + str(booking.public_id)[:8].upper(),
+                     client.get(response["Location"]).content.decode())
     arrive = starts - timedelta(minutes=30)
     assert f"Arrive 30 minutes early, by {arrive:%H:%M}" in summary
 

@@ -11,7 +11,7 @@ Free times are ``GET /api/v1/slots?kind=medical&specialty=…`` (``router.slots_
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from django.utils import timezone
@@ -23,10 +23,10 @@ from ventanilla.core.api_contract import errors
 from ventanilla.core.api_json import json_response
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound
-from ventanilla.countries.registry import get_pack
 
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..errors import BookedForRefused
+from ..facts import booking_facts
 from ..models import Booking, BookingStatus, Service
 from ..quotas import web_account_key
 from .router import _centre_out, _doctor_out, _service_out
@@ -35,27 +35,19 @@ from .schemas import AppointmentIn, AppointmentOut, RescheduleIn
 appointments_router = Router(tags=["appointments"])
 
 MEDICAL = Service.Kind.MEDICAL
-ARRIVE_EARLY = timedelta(minutes=30)   # R-APT-09
-
-
 def appointment_out(booking: Booking, *, now: datetime | None = None) -> dict:
+    facts = booking_facts(booking, now=now)
     slot = booking.slot
-    pack = get_pack(slot.centre.country)
-    until = rules.change_deadline(slot.starts_at, notice_hours=pack.cancel_notice_hours)
     return {
         "id": booking.public_id, "status": booking.status,
         "status_label": str(BookingStatus(booking.status).label),
-        "starts_at": slot.starts_at.astimezone(pack.tz),
-        "ends_at": slot.ends_at.astimezone(pack.tz),
-        "arrive_by": (slot.starts_at - ARRIVE_EARLY).astimezone(pack.tz),
+        "starts_at": facts.starts, "ends_at": facts.ends, "arrive_by": facts.arrive_by,
         "centre": _centre_out(slot.centre), "specialty": _service_out(slot.service),
         "doctor": _doctor_out(slot),
         "booked_for": {"id": booking.booked_for.public_id,
                        "full_name": booking.booked_for.full_name},
-        "channel": booking.channel,
-        "change_until": until.astimezone(pack.tz),
-        "can_change": booking.status == BookingStatus.BOOKED
-        and (now or timezone.now()) <= until,
+        "channel": booking.channel, "reference": facts.reference,
+        "change_until": facts.change_until, "can_change": facts.can_change,
         "created_at": booking.created_at,
     }
 

@@ -20,7 +20,7 @@ from ventanilla.core.channels import Channel
 from ventanilla.core.errors import NotFound, ValidationFailed
 from ventanilla.countries.registry import get_pack
 
-from .. import rules, selectors, services
+from .. import selectors, services
 from ..errors import BookedForRefused
 from ..models import Booking, BookingStatus, Centre, Service, Slot, service_label
 from .schemas import RescheduleIn, SlotOut, VisitIn, VisitOut
@@ -66,22 +66,21 @@ def free_slot_out(row: selectors.FreeSlot, tz, labels: dict[tuple[str, str], str
 
 
 def visit_out(booking: Booking, *, now: datetime | None = None) -> dict:
+    from ..facts import booking_facts
+
+    facts = booking_facts(booking, now=now)
     slot = booking.slot
-    pack = get_pack(slot.centre.country)
-    until = rules.change_deadline(slot.starts_at, notice_hours=pack.cancel_notice_hours)
     return {
         "id": booking.public_id, "status": booking.status,
         "status_label": str(BookingStatus(booking.status).label),
-        "starts_at": slot.starts_at.astimezone(pack.tz),
-        "ends_at": slot.ends_at.astimezone(pack.tz),
+        "starts_at": facts.starts, "ends_at": facts.ends,
         "centre": _centre_out(slot.centre), "service": _service_out(slot.service),
         "booked_for": {"id": booking.booked_for.public_id,
                        "full_name": booking.booked_for.full_name},
         "purpose": booking.purpose, "channel": booking.channel,
         "case_reference": booking.case.reference if booking.case is not None else None,
-        "change_until": until.astimezone(pack.tz),
-        "can_change": booking.status == BookingStatus.BOOKED
-        and (now or timezone.now()) <= until,
+        "reference": facts.reference,
+        "change_until": facts.change_until, "can_change": facts.can_change,
         "created_at": booking.created_at,
     }
 

@@ -53,6 +53,7 @@ class VisitOut(OutputSchema):
     purpose: str
     channel: str
     case_reference: str | None
+    reference: str           # short reference to quote (the call centre reads it out)
     change_until: datetime   # last moment to cancel or reschedule (R-APT-04, R-APT-13)
     can_change: bool
     created_at: datetime
@@ -88,6 +89,7 @@ class AppointmentOut(OutputSchema):
     doctor: DoctorOut | None
     booked_for: PersonRef
     channel: str
+    reference: str           # short reference to quote (the call centre reads it out)
     change_until: datetime   # last moment to cancel or reschedule (R-APT-04, R-APT-13)
     can_change: bool
     created_at: datetime

@@ -35,6 +35,7 @@ def test_r_apt_07_a_replayed_conversation_books_dentistry(webhook, ana, slots):
     assert local.strftime("%H:%M") in last
     assert "Hospital del Día Norte" in last and "Av. Amazonas N36-152" in last
     assert " 30 " in last  # arrive 30 minutes early (R-APT-09)
+    assert f"Referencia: {str(booking.public_id)[:8].upper()}." in last
     conv = WhatsAppConversation.objects.get(phone=ANA_PHONE)
     assert conv.whatsapp_opt_in is True and conv.language == "es"
 
