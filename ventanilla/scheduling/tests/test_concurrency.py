@@ -240,9 +240,10 @@ def test_r_apt_08_one_referral_raced_from_two_channels_books_once(clinic, make_a
     ana = make_affiliate()
     eyes = specialties["ophthalmology"]
     base = timezone.now() + timedelta(days=2)
-    slots = [Slot.objects.create(centre=centre, service=eyes, starts_at=base + timedelta(hours=h),
-                                 ends_at=base + timedelta(hours=h, minutes=20))
-             for h in range(2)]
+    # two days apart: one Ophthalmology a day is allowed (R-APT-14), the referral decides
+    slots = [Slot.objects.create(centre=centre, service=eyes, starts_at=base + timedelta(days=d),
+                                 ends_at=base + timedelta(days=d, minutes=20))
+             for d in range(2)]
     Referral.objects.create(person=ana, specialty=eyes, issued_by="Centro de Salud",
                             issued_on=date_.today() - timedelta(days=1),
                             expires_on=date_.today() + timedelta(days=60))
