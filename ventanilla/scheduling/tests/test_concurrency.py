@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock
 
 import pytest
 from django.db import connection, connections
@@ -307,3 +308,23 @@ def test_r_apt_07_the_same_whatsapp_message_delivered_twice_at_once_is_processed
     assert len(processed) == 1 and results.count(None) == 3, results
     assert WhatsAppMessage.objects.filter(direction="in", wa_id="wamid.SAME").count() == 1
     assert WhatsAppMessage.objects.filter(direction="out").count() == len(processed[0])
+
+
+def test_r_apt_14_two_channels_at_once_give_one_appointment_of_a_specialty_a_day(
+        clinic, make_affiliate):
+    """The person's row lock serialises the two bookings; the second sees the first and is
+    refused as the second of that specialty that day."""
+    centre, specialties, _doctor = clinic
+    ana = make_affiliate()
+    dentistry = specialties["dentistry"]
+    quito = timezone.get_fixed_timezone(-300)      # 10:00 and 10:30 of one Quito day
+    day = (timezone.now() + timedelta(days=2)).astimezone(quito).date()
+    base = datetime.combine(day, clock(10), tzinfo=quito)
+    slots = [Slot.objects.create(centre=centre, service=dentistry,
+                                 starts_at=base + timedelta(minutes=30 * i),
+                                 ends_at=base + timedelta(minutes=30 * i + 20))
+             for i in range(2)]
+    results = _race(2, lambda i: services.booking_create(
+        slot=slots[i], person=ana, channel=(Channel.WEB, Channel.WHATSAPP)[i]))
+    assert sorted(type(r).__name__ for r in results) == ["Booking", "SameSpecialtySameDay"], \
+        results
