@@ -21,6 +21,7 @@ from ventanilla.cases.models import CaseStatus
 from ventanilla.cases.selectors import case_history
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
@@ -329,7 +330,7 @@ def _answers_summary(app: Application) -> list[dict]:
     place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))
     rows = [
         (_("Name"), app.full_name, "nombre"),
-        (_("Date of birth"), app.date_of_birth.strftime("%d/%m/%Y") if app.date_of_birth
+        (_("Date of birth"), day_text(app.date_of_birth) if app.date_of_birth
          else "", "fecha-de-nacimiento"),
         (_("Nationality"), country_names(get_language() or "es").get(app.nationality, ""),
          "nacionalidad"),
