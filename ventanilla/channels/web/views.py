@@ -395,8 +395,12 @@ def confirmation(request, app: Application):
     if app.status in (CaseStatus.DRAFT,):
         return redirect("registration:tasks")
     pack = get_pack(app.country)
+    # R-AFF-04 / R-AFF-09: the clave is given at a service centre; a national ID holder
+    # (cédula, DNI) can also create it online once registered.
+    id_kind = pack.id_type(app.id_type) if app.id_type else None
     return render(request, "web/confirmation.html", {
         "application": app, "case": app.case, "pack": pack,
+        "clave_online_id": id_kind.label if id_kind is not None and id_kind.national else "",
         "history": case_history(app.case, kind_labels={
             k.code: k.label for k in pack.all_document_kinds()})})
 
