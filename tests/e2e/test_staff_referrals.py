@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
+from ventanilla.core.dates import day_text
+
 from .support import (
     PHONE,
     error_state_problems,
@@ -98,8 +100,9 @@ def test_r_apt_08_agent_issues_a_referral_at_the_counter(new_page, a11y, make_af
     with translation.override(language):
         label = str(eyes.label)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(label)
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        expiry.strftime("%d/%m/%Y"))
+    with translation.override(language):
+        expiry_text = day_text(expiry)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(expiry_text)
     expect(page.locator("#referrals + [role=region] .govuk-summary-card")).to_have_count(1)
     expect(page.locator("#referrals + [role=region]")).to_contain_text(label)
     a11y.check(page, f"[{language}] person, referral listed")

@@ -26,10 +26,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ventanilla.core.dates import day_time_text
 from ventanilla.core.errors import RateLimited
 
 from .models import SignInThrottle
@@ -65,7 +65,7 @@ def signin_refusal(username: str, *, now: datetime | None = None) -> SignInLocke
     staff = ":" not in username  # affiliates sign in as country:id type:number
     field = "username" if staff else "id_number"
     if row.locked_until and row.locked_until > now:
-        when = date_format(timezone.localtime(row.locked_until), "DATETIME_FORMAT")
+        when = day_time_text(timezone.localtime(row.locked_until))
         retry = max(1, math.ceil((row.locked_until - now).total_seconds()))
         if staff:
             return SignInLocked(_(

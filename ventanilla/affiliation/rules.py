@@ -56,9 +56,9 @@ class Coverage:
 
 def _day(value: date) -> str:
     """A date as people read it in the active language ("31 de diciembre de 2024")."""
-    from django.utils.formats import date_format
+    from ventanilla.core.dates import day_text
 
-    return date_format(value, "DATE_FORMAT")
+    return day_text(value)
 
 
 def birthday(born: date, years: int) -> date:

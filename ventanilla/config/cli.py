@@ -33,11 +33,29 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
 
 
+def site_url_for(addr: str) -> str:
+    """The address a browser on this machine opens for ``host:port`` ("0.0.0.0:8000" listens
+    everywhere; a link to it must name this machine)."""
+    host, _, port = addr.rpartition(":")
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 (names, not a bind)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}" if port else f"http://{host}"
+
+
+def _site_url_default(addr: str) -> None:
+    """Links in e-mails, QR codes and WhatsApp replies (settings.SITE_URL) point at the
+    address this server listens on, unless SITE_URL is set. Set in the environment before
+    Django reads its settings, so the web workers and the task worker started from here
+    inherit it."""
+    os.environ.setdefault("SITE_URL", site_url_for(addr))
+
+
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ventanilla serve")
     _run_arguments(parser)
     parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
     args = parser.parse_args(argv)
+    _site_url_default(args.addr)
 
     import django
     from django.conf import settings
@@ -88,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "run":
         parser = argparse.ArgumentParser(prog="ventanilla run")
         _run_arguments(parser)
-        return _run(parser.parse_args(argv[2:]))
+        args = parser.parse_args(argv[2:])
+        _site_url_default(args.addr)
+        return _run(args)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

@@ -137,11 +137,18 @@ def contribution_history(affiliation, *, until: date) -> list[rules.MonthRow]:
     paid = {p.period: p.amount for p in ContributionPayment.objects.filter(
         affiliation=affiliation, period__lte=last)}
     expected: dict[date, Decimal | None] = {}
+    last_known: Decimal | None = None
     for period in periods:
         try:
-            expected[period] = contribution_quote(
+            want: Decimal | None = contribution_quote(
                 country=affiliation.country, year=period.year, month=period.month,
                 affiliation_type=affiliation.affiliation_type).monthly
         except (NoBasicSalary, NoRate, BaseInvalid, ValidationFailed):
-            expected[period] = None  # e.g. a salary-based rate: only the employer knows
+            # A salary-based rate: only the employer knows the salary, and its declaration
+            # is the payment; a month not paid expects what the month before did. The same
+            # when this year's basic salary is not entered yet.
+            want = paid.get(period, last_known)
+        expected[period] = want
+        if want is not None:
+            last_known = want
     return rules.history(periods, paid=paid, expected=expected, today=until)

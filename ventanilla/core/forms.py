@@ -39,11 +39,12 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template.exceptions import TemplateDoesNotExist
-from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from ventanilla.core.dates import day_text
 
 __all__ = [
     "GOVUK_WIDGET_TEMPLATES",
@@ -453,7 +454,7 @@ class GovukDateField(forms.MultiValueField):
                 raise ValidationError(
                     self.error_messages[code],
                     code=code,
-                    params={"label": self._label(), "date": formats.date_format(limit)},
+                    params={"label": self._label(), "date": day_text(limit)},
                 )
         return result
 

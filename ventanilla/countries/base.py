@@ -24,6 +24,7 @@ import holidays as holidays_lib
 import phonenumbers
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumbers import carrier as phone_carrier
 
 from ventanilla.core.errors import ValidationFailed
@@ -121,6 +122,14 @@ class Situation:
     documents_in_other_language: bool = False
 
 
+# The kinds a pack's geography data gives its subdivisions ("kind" in geography.json), as
+# people read them; a parish ("parroquia") is feminine in Spanish, hence the context.
+SUBDIVISION_KINDS: Mapping[str, Promise] = {
+    "urban": pgettext_lazy("kind of parish", "urban"),
+    "rural": pgettext_lazy("kind of parish", "rural"),
+}
+
+
 @dataclass(frozen=True)
 class Subdivision:
     code: str
@@ -128,6 +137,19 @@ class Subdivision:
     level: int
     parent: str | None
     kind: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the active language ("urbana"), or "" when the data gives none."""
+        label = SUBDIVISION_KINDS.get(self.kind)
+        return str(label) if label is not None else ""
+
+    @property
+    def label(self) -> str:
+        """The name as a list shows it: "Bellavista (urbana)" / "Bellavista (urban)"."""
+        kind = self.kind_label
+        return _("%(name)s (%(kind)s)") % {"name": self.name, "kind": kind} if kind \
+            else self.name
 
 
 @dataclass(frozen=True)

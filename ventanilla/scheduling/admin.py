@@ -121,7 +121,8 @@ class BookingAdmin(ReadOnlyAdmin, AuditedAdmin):
 
 @admin.register(Doctor)
 class DoctorAdmin(admin.ModelAdmin):
-    list_display = ("family_names", "given_names", "country", "registration_code", "is_active")
+    list_display = ("family_names", "given_names", "title", "country", "registration_code",
+                    "is_active")
     list_filter = ("country", "is_active", "specialties")
     search_fields = ("family_names", "given_names", "registration_code")
     filter_horizontal = ("centres", "specialties")

@@ -64,6 +64,7 @@ class DemoDoctor:
     centre: int                       # index into the country's centres
     # (specialty code, weekdays, start, end)
     hours: tuple[tuple[str, tuple[int, ...], time, time], ...]
+    title: str = "dr"                 # Doctor.Title: "dra" for a woman
 
 
 MON, TUE, WED, THU, FRI, SAT = range(6)
@@ -93,34 +94,34 @@ DEMO_MEDICAL_CENTRES: dict[str, tuple[DemoCentre, ...]] = {
 DEMO_DOCTORS: dict[str, tuple[DemoDoctor, ...]] = {
     "EC": (
         DemoDoctor("MSP-1700001", "María José", "Andrade Salazar", 0,
-                   (("general_medicine", WEEK, *MORNING),)),
+                   (("general_medicine", WEEK, *MORNING),), title="dra"),
         DemoDoctor("MSP-1700002", "Jorge Luis", "Cevallos Mera", 0,
                    (("pediatrics", (MON, WED, FRI), *MORNING),
                     ("family_medicine", (TUE, THU, SAT), *MORNING))),
         DemoDoctor("MSP-1700003", "Gabriela", "Núñez Ortiz", 0,
                    (("ophthalmology", (TUE, THU), *AFTERNOON),
-                    ("gynecology", (MON, WED, FRI), *AFTERNOON))),
+                    ("gynecology", (MON, WED, FRI), *AFTERNOON)), title="dra"),
         DemoDoctor("MSP-0900004", "Carlos Andrés", "Villacís Rosero", 1,
                    (("dentistry", WEEK, *MORNING),)),
         DemoDoctor("MSP-0900005", "Patricia", "Moreira Zambrano", 1,
-                   (("psychology", (MON, TUE, WED, THU, FRI), *AFTERNOON),)),
+                   (("psychology", (MON, TUE, WED, THU, FRI), *AFTERNOON),), title="dra"),
         DemoDoctor("MSP-0900006", "Fernando", "Alvarado Cedeño", 1,
                    (("traumatology", (MON, WED), *MORNING),
                     ("general_medicine", (TUE, THU, SAT), *MORNING))),
     ),
     "PE": (
         DemoDoctor("CMP-041201", "Rosa Elena", "Quispe Mamani", 0,
-                   (("general_medicine", WEEK, *MORNING),)),
+                   (("general_medicine", WEEK, *MORNING),), title="dra"),
         DemoDoctor("CMP-041202", "Luis Alberto", "Huamán Torres", 0,
                    (("pediatrics", (MON, WED, FRI), *MORNING),
                     ("family_medicine", (TUE, THU, SAT), *MORNING))),
         DemoDoctor("CMP-041203", "Carmen", "Rojas Villanueva", 0,
                    (("gynecology", (TUE, THU), *AFTERNOON),
-                    ("ophthalmology", (MON, WED, FRI), *AFTERNOON))),
+                    ("ophthalmology", (MON, WED, FRI), *AFTERNOON)), title="dra"),
         DemoDoctor("CMP-041204", "Miguel Ángel", "Flores Chávez", 1,
                    (("dentistry", WEEK, *MORNING),)),
         DemoDoctor("CMP-041205", "Lucía", "Paredes Salinas", 1,
-                   (("psychology", (MON, TUE, WED, THU, FRI), *AFTERNOON),)),
+                   (("psychology", (MON, TUE, WED, THU, FRI), *AFTERNOON),), title="dra"),
         DemoDoctor("CMP-041206", "José Carlos", "Mendoza Ríos", 1,
                    (("traumatology", (TUE, THU), *MORNING),
                     ("general_medicine", (MON, WED, SAT), *MORNING))),
@@ -159,7 +160,11 @@ def demo_medical(*, days: int = 14) -> int:
         for d in DEMO_DOCTORS[country]:
             doctor, _new = Doctor.objects.get_or_create(
                 country=country, registration_code=d.registration_code,
-                defaults={"given_names": d.given_names, "family_names": d.family_names})
+                defaults={"given_names": d.given_names, "family_names": d.family_names,
+                          "title": d.title})
+            if doctor.title != d.title:  # a demo loaded before doctors had a title
+                doctor.title = d.title
+                doctor.save(update_fields=["title"])
             centre = centres[d.centre]
             doctor.centres.add(centre)
             for code, weekdays, start, end in d.hours:

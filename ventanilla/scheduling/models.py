@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ventanilla.core.channels import Channel
 from ventanilla.core.models import BaseModel
@@ -120,12 +121,28 @@ class Service(BaseModel):
         return self.kind == self.Kind.MEDICAL and self.level == self.Level.FIRST
 
 
+# The abbreviation written before a doctor's name (Doctor.title_name).
+DOCTOR_TITLES = {
+    "dra": pgettext_lazy("title before a woman doctor's name", "Dr"),
+    "dr": pgettext_lazy("title before a man doctor's name", "Dr"),
+}
+
+
 class Doctor(BaseModel):
     """A doctor who sees patients of some specialties at some medical centres."""
+
+    class Title(models.TextChoices):
+        # Spanish writes "Dra." for a woman and "Dr." for a man; English "Dr" for both.
+        WOMAN = "dra", _("Dra. (a woman doctor)")
+        MAN = "dr", _("Dr. (a man doctor)")
 
     country = models.CharField(_("country"), max_length=2, db_index=True)
     given_names = models.CharField(_("given names"), max_length=120)
     family_names = models.CharField(_("family names"), max_length=120)
+    title = models.CharField(
+        _("title"), max_length=3, choices=Title.choices, blank=True, default="",
+        help_text=_("How patients are told the doctor's name: Dra. for a woman, Dr. for a "
+                    "man. Empty: the name alone."))
     registration_code = models.CharField(
         _("registration code"), max_length=32,
         help_text=_("Professional registration (Ecuador: MSP / SENESCYT; Peru: CMP)."))
@@ -152,6 +169,14 @@ class Doctor(BaseModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_names}".strip()
+
+    @property
+    def title_name(self) -> str:
+        """The name with the title, in the active language: "Dra. María José Andrade
+        Salazar" / "Dr María José Andrade Salazar"; the name alone without a title."""
+        abbreviation = DOCTOR_TITLES.get(self.title)
+        return f"{abbreviation} {self.full_name}" if abbreviation is not None \
+            else self.full_name
 
 
 class Weekday(models.IntegerChoices):

@@ -22,13 +22,13 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ventanilla.core import rawsql
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.countries.registry import get_pack
 
 from . import rules, sql
@@ -132,7 +132,7 @@ def _until_text(block: ChannelBlock) -> str:
     tz = get_pack(block.person.country).tz if block.person is not None else None
     until = block.until.astimezone(tz) if tz else block.until
     return _("Booking from this %(kind)s is blocked until %(date)s.") % {
-        "kind": block.get_kind_display().lower(), "date": date_format(until, "DATE_FORMAT")}
+        "kind": block.get_kind_display().lower(), "date": day_text(until)}
 
 
 def channel_block_active(key: ChannelKey, *, now: datetime) -> ChannelBlock | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.core.audit import audit_record
+from ventanilla.core.dates import day_text
 from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
@@ -70,11 +71,9 @@ def referral_check_date(*, booking: Booking, on: date) -> None:
     expires_on = (Referral.objects.filter(used_by=booking)
                   .values_list("expires_on", flat=True).first())
     if expires_on is not None and on > expires_on:
-        from django.utils.formats import date_format
-
         raise ReferralRequired(
             _("Your referral is valid until %(date)s. Choose a date up to then, or ask for a "
-              "new referral.") % {"date": date_format(expires_on, "DATE_FORMAT")},
+              "new referral.") % {"date": day_text(expires_on)},
             field="slot")
 
 

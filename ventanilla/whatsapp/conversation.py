@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import time_text, weekday_day_text
 from ventanilla.core.errors import DomainError
 from ventanilla.core.text import clean_text
 from ventanilla.countries.help import numbers_text
@@ -125,8 +125,7 @@ def identify(*, phone: str, name: str, id_number: str, on_date=None):
 
 def _when(starts_at: datetime, country: str) -> tuple[str, str]:
     local = starts_at.astimezone(get_pack(country).tz)
-    day = f"{date_format(local, 'l')} {date_format(local, 'DATE_FORMAT')}"
-    return day, local.strftime("%H:%M")
+    return weekday_day_text(local), time_text(local)
 
 
 def slot_line(slot) -> str:

@@ -213,7 +213,8 @@ def contributions(request, person):
     if years and year not in years:
         year = years[0]
     return _render(request, "portal/contributions.html", {
-        "person": person, "overview": overview, "arrears": arrears, "year": year,
+        "person": person, "country": person.country, "overview": overview,
+        "arrears": arrears, "year": year,
         "years": years, "rows": [r for r in rows if r.period.year == year],
         "missing_months": sum(1 for r in rows if r.owed)})
 

@@ -15,13 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.people.models import Person
@@ -101,7 +101,7 @@ def referral_new(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, _(
                 "Referral to %(specialty)s recorded. It can be used to book until "
                 "%(date)s.") % {"specialty": referral.specialty.label,
-                                "date": dateformat.format(referral.expires_on, "d/m/Y")})
+                                "date": day_text(referral.expires_on)})
             return redirect("staff:person", public_id=person.public_id)
     else:
         status = INVALID if form.errors else 200

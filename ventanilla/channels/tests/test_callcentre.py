@@ -11,8 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ventanilla.core.dates import day_text
 from ventanilla.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -461,7 +462,8 @@ def test_r_apt_08_operator_sees_the_callers_referrals(operator, make_affiliate, 
     html = text(client.get(caller_url(caller)))
     section = html.split('id="referrals"')[1].split("<h2")[0]
     assert "Ophthalmology" in section and "Can be used" in section
-    assert (today + timedelta(days=90)).strftime("%d/%m/%Y") in section
+    with translation.override("en"):
+        assert day_text(today + timedelta(days=90)) in section
     assert "Issue a referral" not in html
     entry = AuditEntry.objects.filter(actor=operator, action="callcentre.view").order_by(
         "-id").first()

@@ -169,9 +169,9 @@ def test_person_page_shows_identity_affiliation_coverage_account_and_cases(agent
     response = signed_in(agent).get(page_of(person))
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("John Smith", "Passport", "AB123456", "30/06/1975", "United States",
+    for text in ("John Smith", "Passport", "AB123456", "30 June 1975", "United States",
                  "VR-2024-0099", "EC-TEST-AB123456", "john@example.com", "+593991112233",
-                 person.affiliations.get().number, "Voluntary affiliation", "01/03/2020",
+                 person.affiliations.get().number, "Voluntary affiliation", "1 March 2020",
                  "Open (no end date)", "Not blocked", "Set: the person can sign in",
                  "This person has no cases."):
         assert text in html, text
@@ -183,7 +183,7 @@ def test_person_page_shows_a_lapsed_coverage_with_its_reason(agent, make_affilia
                             with_clave=False)
     html = signed_in(agent).get(page_of(person)).content.decode()
     assert "Not covered" in html
-    assert "31/12/2024" in html
+    assert "31 December 2024" in html
     assert "Not set yet" in html
 
 
@@ -431,7 +431,7 @@ def test_r_id_03_lists_foreign_residents_without_coverage_and_is_audited(agent, 
     rows = html.split("<tbody")[1].split("</tbody>")[0]
     assert rows.count('<tr class="govuk-table__row" role="row">') == 1
     for text in ("John Smith", "Passport AB123456", "VR-2024-0099",
-                 f'href="{page_of(lapsed)}"', "31/12/2024"):
+                 f'href="{page_of(lapsed)}"', "31 December 2024"):
         assert text in rows, text
     for absent in ("Eva", "Luis", "Pedro"):
         assert absent not in rows

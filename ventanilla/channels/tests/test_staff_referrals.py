@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ventanilla.accounts.roles import Role
 from ventanilla.accounts.services import staff_create
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.core.models import AuditEntry
 from ventanilla.countries.registry import get_pack
 from ventanilla.scheduling import services as scheduling_services
@@ -39,6 +40,11 @@ def form_of(person) -> str:
 
 def today_in(country: str) -> date:
     return timezone.localdate(timezone=get_pack(country).tz)
+
+
+def day_in(language: str, day: date) -> str:
+    with translation.override(language):
+        return day_text(day)
 
 
 def dates(name: str, day: date | None) -> dict[str, str]:
@@ -143,7 +149,7 @@ def test_r_apt_08_staff_issue_a_referral_then_the_person_books_the_specialty(
         {"specialty": "ophthalmology", "expires_on": str(today + timedelta(days=60))})
 
     html = client.get(page_of(person)).content.decode()
-    expiry = (today + timedelta(days=60)).strftime("%d/%m/%Y")
+    expiry = day_in("en", today + timedelta(days=60))
     assert f"Referral to Ophthalmology recorded. It can be used to book until {expiry}." in html
 
     booking = scheduling_services.booking_create(slot=slot, person=person, channel=Channel.WEB)
@@ -171,7 +177,7 @@ def test_r_apt_08_staff_referral_message_in_spanish(agent, make_affiliate, speci
     today = today_in("EC")
     client.post(form_of(person), answers(expires_on=today + timedelta(days=30)))
     html = client.get(page_of(person)).content.decode()
-    expiry = (today + timedelta(days=30)).strftime("%d/%m/%Y")
+    expiry = day_in("es", today + timedelta(days=30))
     assert (f"Referencia a Oftalmología registrada. Sirve para agendar hasta el {expiry}."
             in html)
 
@@ -312,8 +318,8 @@ def test_r_apt_08_person_page_lists_the_referrals(agent, make_affiliate, special
     rows = section.split('<div class="govuk-summary-card">')[1:]   # one card each
     assert len(rows) == 3
     assert "Ophthalmology" in rows[0] and "Centro de Salud N.º 1" in rows[0]
-    assert today.strftime("%d/%m/%Y") in rows[0]
-    assert (today + timedelta(days=90)).strftime("%d/%m/%Y") in rows[0]
+    assert day_in("en", today) in rows[0]
+    assert day_in("en", today + timedelta(days=90)) in rows[0]
     assert "Can be used" in rows[0]
     assert "Traumatology" in rows[1] and "Expired" in rows[1]
     assert "No longer valid" in rows[2]

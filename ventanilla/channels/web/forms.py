@@ -148,8 +148,7 @@ class PlaceForm(forms.Form):
         self.fields["place"].error_messages["required"] = _(
             "Select your %(level)s") % {"level": str(label).lower()}
         self.fields["place"].choices = [("", _("Select")), *[  # type: ignore[attr-defined]
-            (s.code, f"{s.name} ({_('urban')})" if s.kind == "urban" else s.name)
-            for s in geo.children(parent)]]
+            (s.code, s.label) for s in geo.children(parent)]]
 
 
 class StreetForm(forms.Form):

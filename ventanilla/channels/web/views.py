@@ -21,6 +21,7 @@ from ventanilla.cases.models import CaseStatus
 from ventanilla.cases.selectors import case_history
 from ventanilla.core.audit import audit_record
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
@@ -329,7 +330,7 @@ def _answers_summary(app: Application) -> list[dict]:
     place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))
     rows = [
         (_("Name"), app.full_name, "nombre"),
-        (_("Date of birth"), app.date_of_birth.strftime("%d/%m/%Y") if app.date_of_birth
+        (_("Date of birth"), day_text(app.date_of_birth) if app.date_of_birth
          else "", "fecha-de-nacimiento"),
         (_("Nationality"), country_names(get_language() or "es").get(app.nationality, ""),
          "nacionalidad"),
@@ -394,8 +395,12 @@ def confirmation(request, app: Application):
     if app.status in (CaseStatus.DRAFT,):
         return redirect("registration:tasks")
     pack = get_pack(app.country)
+    # R-AFF-04 / R-AFF-09: the clave is given at a service centre; a national ID holder
+    # (cédula, DNI) can also create it online once registered.
+    id_kind = pack.id_type(app.id_type) if app.id_type else None
     return render(request, "web/confirmation.html", {
         "application": app, "case": app.case, "pack": pack,
+        "clave_online_id": id_kind.label if id_kind is not None and id_kind.national else "",
         "history": case_history(app.case, kind_labels={
             k.code: k.label for k in pack.all_document_kinds()})})
 

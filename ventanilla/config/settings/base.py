@@ -91,6 +91,8 @@ TEMPLATES = [
                 "ventanilla.core.context_processors.site",
                 "ventanilla.channels.context_processors.help_contacts",
             ],
+            # One date format per language in every template (ventanilla.core.dates).
+            "builtins": ["ventanilla.core.templatetags.dates"],
         },
     },
 ]
@@ -208,6 +210,8 @@ LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# DATE_FORMAT / DATETIME_FORMAT per language, the same as ventanilla.core.dates.
+FORMAT_MODULE_PATH = ["ventanilla.config.formats"]
 TIME_ZONE = "America/Guayaquil"
 
 STATIC_URL = "/static/"

@@ -54,9 +54,9 @@ def test_r_reg_02_api_registration_from_create_to_submitted_case():
     assert r.status_code == 201, r.content
     data = r.json()
     assert data["status"] == "draft" and data["email_confirmed"] is False
-    assert data["missing"] == {"document:identity": "Suba este documento: Prueba de identidad",
+    assert data["missing"] == {"document:identity": "Suba este documento: Documento de identidad",
                                "document:residence":
-                               "Suba este documento: Prueba de residencia"}
+                               "Suba este documento: Comprobante de domicilio"}
     confirm(client, data)
     assert upload(client, data, "identity").status_code == 201
     assert upload(client, data, "residence").status_code == 201

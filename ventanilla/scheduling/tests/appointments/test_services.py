@@ -324,7 +324,7 @@ def test_r_apt_11_quota_day_week_month_and_channel_block(week_of_slots, ana, cli
              now=NOW + timedelta(hours=2))
     assert str(exc.value.message) == (
         "One person can have at most 2 medical appointments a day, on all channels together. "
-        "Booking from this phone number is blocked until May 29, 2030.")
+        "Booking from this phone number is blocked until 29 May 2030.")
     block = ChannelBlock.objects.get()
     assert (block.kind, block.key, block.person, block.until) == (
         "phone", "593991234567", ana, NOW + timedelta(days=30, hours=2))
@@ -332,7 +332,7 @@ def test_r_apt_11_quota_day_week_month_and_channel_block(week_of_slots, ana, cli
     with pytest.raises(ChannelBlocked) as exc:
         book(s[8, 0], ana, channel=Channel.WHATSAPP, channel_key="593991234567")
     assert exc.value.status == 403
-    assert "blocked until May 29, 2030" in str(exc.value.message)
+    assert "blocked until 29 May 2030" in str(exc.value.message)
     # the week: Monday 2 + Tuesday 2 = 4 in 7 days; a fifth that week is refused
     book(s[7, 0], ana)
     book(s[7, 1], ana)
