@@ -14,12 +14,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ventanilla.affiliation.selectors import affiliate_overview
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.people.services import person_contact_update
@@ -299,7 +300,7 @@ def appointment_alert_create(request, person):
         "We will e-mail %(email)s once, when a %(specialty)s time opens in %(city)s, until "
         "%(date)s.")
         % {"email": to.email if to else "", "specialty": service.label, "city": city.name,
-           "date": formats.date_format(_local(person, alert.expires_at), "j F Y")})
+           "date": day_text(_local(person, alert.expires_at))})
     return redirect("portal:appointments")
 
 
@@ -389,7 +390,8 @@ def appointment_time(request, person):
     times = sorted({f"{_local(person, s.starts_at):%H:%M}" for s in slots})
     final = {f"{_local(person, s.starts_at):%H:%M}" for s in slots
              if allowance.final(s.starts_at)}
-    doctors = sorted({(str(s.doctor.public_id), str(s.doctor)) for s in slots if s.doctor_id},
+    doctors = sorted({(str(s.doctor.public_id), s.doctor.title_name) for s in slots
+                      if s.doctor_id},
                      key=lambda d: d[1])
     form = forms.AppointmentTimeForm(request.POST or None, times=times, doctors=doctors,
                                      final=final)

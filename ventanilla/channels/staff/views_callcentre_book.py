@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import weekday_day_time_text
 from ventanilla.core.errors import DomainError
 from ventanilla.core.forms import HintedChoice
 from ventanilla.countries.registry import get_pack
@@ -149,12 +149,12 @@ def _query_without_page(request: HttpRequest) -> str:
 
 def _slot_label(country: str, slot: Slot, *, final: bool = False) -> HintedChoice:
     starts = _local(country, slot.starts_at)
-    label = formats.date_format(starts, "l j F Y, H:i")
+    label = weekday_day_time_text(starts)
     if final:   # R-APT-04, R-APT-13: say it before booking
         label = _("%(time)s (cannot be changed or cancelled online)") % {"time": label}
     hint = [slot.centre.name, slot.centre.address]
-    if slot.doctor_id:
-        hint.append(_("Dr %(name)s") % {"name": slot.doctor})
+    if slot.doctor is not None:
+        hint.append(slot.doctor.title_name)
     return HintedChoice(label, " · ".join(str(h) for h in hint if h))
 
 

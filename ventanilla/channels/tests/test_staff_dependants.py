@@ -230,7 +230,7 @@ def test_r_dep_03_request_page_shows_holder_dependant_papers_cost_history_and_is
     surcharge = dependant_selectors.surcharge_for(
         country="EC", relationship="spouse", affiliation_type="employee", on=today_in())
     for text in (r.case.reference, "Ana Paz Vera", HOLDER_ID, affiliation.number,
-                 "Carmen Ruiz", SPOUSE_ID, "01/06/1982", "Ecuador", "Spouse", "Marriage",
+                 "Carmen Ruiz", SPOUSE_ID, "1 June 1982", "Ecuador", "Spouse", "Marriage",
                  "Marriage certificate", "The affiliate&#x27;s cédula",
                  str(surcharge.message).replace("'", "&#x27;"),
                  "Submitted, waiting for review", "Online",

@@ -83,12 +83,8 @@ PYTHON_FORMAT = re.compile(
     r"""|strftime\((["'])(?P<strftime>[^"']*)\3""")
 # DATE_FORMAT and DATETIME_FORMAT are the project's own (config/formats), the same patterns.
 ALLOWED_PYTHON_FORMATS = {"DATE_FORMAT", "DATETIME_FORMAT", "H:i", "%H:%M", "%Y-%m-%d", "%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S"}
-# Files another engineer is changing at the same time (the booking flow); they should call
-# ventanilla.core.dates. Remove a line when its file does.
-KNOWN_PYTHON_EXCEPTIONS = {
-    ("channels/staff/views_callcentre_book.py", "l j F Y, H:i"),
-    ("channels/portal/appointments.py", "j F Y"),
-}
+# (file, format) pairs allowed to keep a literal format: none today.
+KNOWN_PYTHON_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _files(*suffixes: str):
