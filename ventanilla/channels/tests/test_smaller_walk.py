@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.formats import date_format
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +25,119 @@ def test_the_landing_page_booking_link_asks_to_sign_in_first():
     r = Client().get("/portal/citas/nueva/")
     assert r.status_code == 302
     assert r["Location"] == "/portal/entrar/?next=/portal/citas/nueva/"
+
+
+# --- the portal home: the next appointments first --------------------------------------------
+
+CLAVE = "una clave larga 2026"
+
+
+def signed_in(person):
+    client = Client()
+    r = client.post("/portal/entrar/", {"document": f"{person.country}:{person.id_type}",
+                                        "id_number": person.id_number, "password": CLAVE})
+    assert r.status_code == 302
+    return client
+
+
+@pytest.fixture
+def dentistry_slot(db):
+    from ventanilla.scheduling.defaults import medical_services_ensure
+    from ventanilla.scheduling.models import Centre, Slot
+
+    services = {s.code: s for s in medical_services_ensure("EC")}
+    centre = Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-hq-sur",
+                                   name="Hospital del Sur", subdivision_code="170150",
+                                   address="Av. Maldonado", latitude=-0.28, longitude=-78.54)
+    start = (timezone.now() + timedelta(days=3)).replace(hour=14, minute=0, second=0,
+                                                         microsecond=0)
+    return Slot.objects.create(centre=centre, service=services["dentistry"], starts_at=start,
+                               ends_at=start + timedelta(minutes=20), capacity=1)
+
+
+def test_the_portal_home_shows_the_next_appointment_before_coverage_and_cases(
+        make_affiliate, dentistry_slot):
+    from ventanilla.scheduling.services import booking_create
+
+    person = make_affiliate(affiliation_type="employee")
+    booking = booking_create(slot=dentistry_slot, person=person, channel="web")
+    page = signed_in(person).get("/portal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    link = f'href="/portal/citas/{booking.public_id}/"'
+    assert link in page and "Hospital del Sur" in page
+    assert 'href="/portal/citas/nueva/" role="button"' in page  # "Book an appointment"
+    assert page.index("Your next appointments") < page.index(link) < page.index(
+        "Health coverage today") < page.index("My cases")
+
+
+def test_the_portal_home_with_no_appointment_says_so_and_offers_to_book(make_affiliate):
+    person = make_affiliate(affiliation_type="employee")
+    page = signed_in(person).get("/portal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have no appointments booked." in page
+    assert ">Book an appointment</a>" in page
+    assert page.index("Book an appointment") < page.index("Health coverage today")
+
+
+def test_a_cancelled_appointment_is_not_shown_as_next(make_affiliate, dentistry_slot):
+    from ventanilla.scheduling.models import Booking
+    from ventanilla.scheduling.services import booking_create
+
+    person = make_affiliate(affiliation_type="employee")
+    booking = booking_create(slot=dentistry_slot, person=person, channel="web")
+    Booking.objects.filter(pk=booking.pk).update(status="cancelled",
+                                                 cancelled_at=timezone.now())
+    page = signed_in(person).get("/portal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/portal/citas/{booking.public_id}/" not in page
+    assert "You have no appointments booked." in page
+
+
+# --- a dependant whose coverage ends soon (R-DEP-01) -----------------------------------------
+
+def _holder_with_child(make_affiliate, *, born):
+    from ventanilla.affiliation.models import Affiliation
+
+    holder = make_affiliate(affiliation_type="employee")
+    make_affiliate(id_number="0926687856", given_names="Mateo", family_names="Paz",
+                   date_of_birth=born, affiliation_type="dependant",
+                   holder=Affiliation.objects.get(person=holder), relationship="child",
+                   with_clave=False)
+    return holder
+
+
+@pytest.mark.parametrize("path", ["/portal/", "/portal/dependientes/"], ids=["home", "page"])
+def test_r_dep_01_a_child_turning_18_within_30_days_is_flagged_with_the_date_and_what_to_do(
+        make_affiliate, path):
+    today = timezone.localdate()
+    turns_18 = today + timedelta(days=21)
+    holder = _holder_with_child(make_affiliate,
+                                born=turns_18.replace(year=turns_18.year - 18))
+    page = signed_in(holder).get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    last_day = turns_18 - timedelta(days=1)
+    assert "Coverage ends soon" in page
+    assert (f"Covered until {date_format(last_day, 'j F Y')}, the day before their 18th "
+            "birthday.") in page
+    assert ('<a class="govuk-link" href="/registro/">They can register with the health system '
+            'in their own name') in page
+
+
+def test_r_dep_01_a_child_turning_18_in_two_months_is_not_flagged(make_affiliate):
+    today = timezone.localdate()
+    turns_18 = today + timedelta(days=61)
+    holder = _holder_with_child(make_affiliate,
+                                born=turns_18.replace(year=turns_18.year - 18))
+    page = signed_in(holder).get("/portal/dependientes/",
+                                 HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mateo Paz" in page and "Coverage ends soon" not in page
+
+
+@pytest.mark.parametrize(("days", "flagged"), [(0, True), (30, True), (31, False)],
+                         ids=["today", "30-days", "31-days"])
+def test_r_dep_01_coverage_ends_soon_within_30_days(days, flagged):
+    from ventanilla.affiliation.rules import Coverage, Reason
+    from ventanilla.dependants.rules import coverage_ends_soon
+
+    on = date(2026, 12, 8)
+    until = on + timedelta(days=days)
+    covered = Coverage(True, Reason.COVERED, "Covered.", until)
+    assert coverage_ends_soon(covered, on=on) == (until if flagged else None)
+    assert coverage_ends_soon(Coverage(False, Reason.ENDED, "Ended.", until), on=on) is None
+    assert coverage_ends_soon(Coverage(True, Reason.COVERED, "Covered."), on=on) is None
