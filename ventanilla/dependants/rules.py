@@ -324,7 +324,8 @@ def surcharge_spouse(*, rate: Decimal, base: str, base_label: str | Promise,
 ENDING_SOON_DAYS = 30
 
 
-def coverage_ends_soon(coverage: Coverage, *, on: date, days: int = ENDING_SOON_DAYS) -> date | None:
+def coverage_ends_soon(coverage: Coverage, *, on: date,
+                       days: int = ENDING_SOON_DAYS) -> date | None:
     """The last day covered, when a covered dependant's coverage ends within ``days`` of
     ``on`` (a child's on the day before their 18th birthday); else None."""
     until = coverage.until
