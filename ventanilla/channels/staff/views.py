@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +19,7 @@ from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.i18n import country_names
 from ventanilla.countries.registry import get_pack
+from ventanilla.registration import rules as registration_rules
 from ventanilla.registration import selectors, services, uploads
 from ventanilla.registration.errors import ApplicationNotFound
 
@@ -132,8 +133,17 @@ def _detail(request, app, *, forms_with_errors=None, reject_form=None, status=20
         doc = next((d for d in all_docs if d.kind == item.kind.code and d.is_current), None)
         form = (forms_with_errors or {}).get(item.kind.code) or forms.DocumentDecisionForm(
             prefix=item.kind.code)
-        history = [d for d in all_docs if d.kind == item.kind.code and not d.is_current]
-        files = [_file_shown(doc)] if doc is not None else []
+        back_code = registration_rules.back_kind(item.kind.code)
+        history = [d for d in all_docs if d.kind in (item.kind.code, back_code)
+                   and not d.is_current]
+        files = []
+        if item.kind.sides > 1:  # each side with its own preview, one decision for both
+            back = next((d for d in all_docs if d.kind == back_code and d.is_current), None)
+            files = [_file_shown(d, side=side) for d, side in (
+                (doc, pgettext("side of a card", "Front")),
+                (back, pgettext("side of a card", "Back"))) if d is not None]
+        elif doc is not None:
+            files = [_file_shown(doc)]
         docs.append({"item": item, "doc": doc, "form": form, "history": history,
                      "files": files})
     place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))

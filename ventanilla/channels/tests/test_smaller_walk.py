@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -141,3 +142,114 @@ def test_r_dep_01_coverage_ends_soon_within_30_days(days, flagged):
     assert coverage_ends_soon(covered, on=on) == (until if flagged else None)
     assert coverage_ends_soon(Coverage(False, Reason.ENDED, "Ended.", until), on=on) is None
     assert coverage_ends_soon(Coverage(True, Reason.COVERED, "Covered."), on=on) is None
+
+
+# --- a two-sided identity document (R-REG-03: Ecuador's cédula) --------------------------------
+
+def _photo(colour) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 40), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _applicant(make_application):
+    from ventanilla.channels.web import session as web_session
+
+    app = make_application("EC", state="draft")
+    client = Client()
+    session = client.session  # the browser holds the application, as after the e-mail code
+    session[web_session.KEY] = str(app.public_id)
+    session.save()
+    return app, client
+
+
+def test_r_reg_03_ecuador_cedula_is_two_sided_in_the_pack():
+    from ventanilla.countries.registry import get_pack
+
+    assert get_pack("EC").document_kind("identity").sides == 2
+    assert get_pack("PE").document_kind("identity").sides == 1
+
+
+def test_r_reg_03_the_identity_page_takes_the_front_and_the_back(make_application):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app, client = _applicant(make_application)
+    page = client.get("/solicitud/documentos/identity/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="file"' in html and 'name="file_back"' in html
+    assert ">Front<" in html and ">Back<" in html
+    r = client.post("/solicitud/documentos/identity/", {
+        "file": SimpleUploadedFile("frente.png", _photo((200, 0, 0))),
+        "file_back": SimpleUploadedFile("reverso.png", _photo((0, 0, 200)))})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    current = {d.kind: d.original_name for d in app.documents.filter(is_current=True)}
+    assert current == {"identity": "frente.png", "identity-back": "reverso.png"}
+    html = client.get("/solicitud/documentos/identity/",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "frente.png" in html and "reverso.png" in html
+
+
+def test_r_reg_03_the_back_gets_the_same_checks_as_the_front(make_application):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    app, client = _applicant(make_application)
+    r = client.post("/solicitud/documentos/identity/", {
+        "file": SimpleUploadedFile("frente.png", _photo((200, 0, 0))),
+        "file_back": SimpleUploadedFile("reverso.pdf", b"not really a pdf")},
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'id="file_back-error"' in html or "file_back" in html.split("govuk-error-message")[1]
+    assert "must be a JPG, PNG, HEIC or PDF" in html
+    # the front that passed is kept; the back is not stored
+    assert set(app.documents.values_list("kind", flat=True)) == {"identity"}
+
+
+def test_r_reg_03_a_one_sided_document_page_has_one_file(make_application):
+    _app, client = _applicant(make_application)
+    html = client.get("/solicitud/documentos/residence/").content.decode()
+    assert 'name="file"' in html and 'name="file_back"' not in html
+
+
+def test_r_reg_03_one_decision_covers_both_sides_and_the_review_shows_both(
+        make_application, reviewer):
+    from ventanilla.registration import services
+
+    app = make_application("EC", state="draft")
+    services.document_upload(application=app, kind="identity", data=_photo((200, 0, 0)),
+                             filename="frente.png")
+    services.document_upload(application=app, kind="identity", back=True,
+                             data=_photo((0, 0, 200)), filename="reverso.png")
+    services.document_upload(application=app, kind="residence", data=_photo((0, 90, 0)),
+                             filename="recibo.png")
+    services.application_submit(application=app, declaration=True)
+    front = app.documents.get(kind="identity")
+    back = app.documents.get(kind="identity-back")
+    client = Client()
+    client.force_login(reviewer)
+    html = client.get(f"/staff/solicitudes/{app.public_id}/",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for doc in (front, back):
+        assert f"{doc.public_id}/?vista=miniatura" in html, (doc.kind, re.findall(
+            r'<div class="app-document .*?</div>', html, re.S)[:2])
+    assert ">Front</h4>" in html and ">Back</h4>" in html
+    r = client.post(f"/staff/solicitudes/{app.public_id}/documentos/identity/decidir/",
+                    {"identity-decision": "reject", "identity-reason": "El reverso no se lee"})
+    assert r.status_code == 302, r.content.decode()[:1500]
+    back.refresh_from_db()
+    assert back.status == "rejected" and back.rejection_reason == "El reverso no se lee"
+
+
+def test_r_reg_03_a_back_for_a_one_sided_document_is_refused(make_application):
+    from ventanilla.core.errors import ValidationFailed
+    from ventanilla.registration import services
+
+    app = make_application("EC", state="draft")
+    with pytest.raises(ValidationFailed):
+        services.document_upload(application=app, kind="residence", back=True,
+                                 data=_photo((0, 0, 0)), filename="x.png")
