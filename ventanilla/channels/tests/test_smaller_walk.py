@@ -253,3 +253,19 @@ def test_r_reg_03_a_back_for_a_one_sided_document_is_refused(make_application):
     with pytest.raises(ValidationFailed):
         services.document_upload(application=app, kind="residence", back=True,
                                  data=_photo((0, 0, 0)), filename="x.png")
+
+
+def test_the_new_words_of_the_portal_are_in_spanish_by_default(make_affiliate):
+    today = timezone.localdate()
+    turns_18 = today + timedelta(days=10)
+    holder = _holder_with_child(make_affiliate,
+                                born=turns_18.replace(year=turns_18.year - 18))
+    page = signed_in(holder).get("/portal/").content.decode()
+    assert "La cobertura termina pronto" in page and "Sus próximas citas" in page
+
+
+def test_the_new_words_of_registration_are_in_spanish_by_default(make_application):
+    _app, client = _applicant(make_application)
+    html = client.get("/solicitud/documentos/identity/").content.decode()
+    assert ">Anverso<" in html and ">Reverso<" in html
+    assert "Citas médicas" in Client().get("/").content.decode()
