@@ -124,17 +124,17 @@ def _sent_days_ago(app: Application, days: int) -> None:
     from ventanilla.cases.models import Case, CaseEvent
     from ventanilla.countries.registry import get_pack
 
+    assert app.submitted_at is not None, "only a submitted application is moved back"
     pack = get_pack(app.country)
     shift = timedelta(days=days)
     sent = app.submitted_at - shift
     due = pack.add_working_days(timezone.localtime(sent, pack.tz).date(),
                                 pack.registration_due_working_days)
     Application.objects.filter(pk=app.pk).update(
-        created_at=app.created_at - shift, email_verified_at=app.email_verified_at - shift,
-        declaration_accepted_at=app.declaration_accepted_at - shift, submitted_at=sent,
+        created_at=F("created_at") - shift, email_verified_at=F("email_verified_at") - shift,
+        declaration_accepted_at=F("declaration_accepted_at") - shift, submitted_at=sent,
         due_on=due)
-    Case.objects.filter(pk=app.case.pk).update(created_at=app.case.created_at - shift,
-                                              due_on=due)
+    Case.objects.filter(pk=app.case.pk).update(created_at=F("created_at") - shift, due_on=due)
     CaseEvent.objects.filter(case=app.case).update(at=F("at") - shift)
     app.documents.update(created_at=F("created_at") - shift)
     app.refresh_from_db()
