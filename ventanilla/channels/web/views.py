@@ -300,9 +300,14 @@ def upload(request, app: Application, kind: str):
         try:
             for back, f in sent:
                 if f:
-                    services.document_upload(application=app, kind=kind, back=back,
-                                             data=f.read(settings.UPLOAD_MAX_BYTES + 1),
-                                             filename=f.name, actor=_actor(request))
+                    try:
+                        services.document_upload(application=app, kind=kind, back=back,
+                                                 data=f.read(settings.UPLOAD_MAX_BYTES + 1),
+                                                 filename=f.name, actor=_actor(request))
+                    except DomainError as exc:
+                        if back and exc.fields and "file" in exc.fields:  # the back's field
+                            exc.fields = {"file_back": exc.fields["file"]}
+                        raise
         except DomainError as exc:
             apply_errors(form, exc)
             current = app.documents.filter(kind=kind, is_current=True).first()

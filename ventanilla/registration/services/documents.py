@@ -73,9 +73,7 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
         raise ValidationFailed(_("Choose which document this is"), field="kind")
     if back and doc_kind.sides < 2:
         raise ValidationFailed(_("This document has only one side"), field="kind")
-    field = "file_back" if back else "file"
-    prepared = uploads.upload_prepare(data=data, limits=uploads.UploadLimits.from_settings(),
-                                      field=field)
+    prepared = uploads.upload_prepare(data=data, limits=uploads.UploadLimits.from_settings())
     kind = rules.back_kind(kind) if back else kind
     doc = ApplicationDocument(
         application=application, kind=kind,
