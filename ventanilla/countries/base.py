@@ -68,6 +68,10 @@ class DocumentKind:
     required: bool = True
     # Satisfied by the application form itself rather than by an upload.
     provided_by_form: bool = False
+    # 2: a card with a front and a back (Ecuador's cédula). The page takes a second file for
+    # the back, with the same checks; it may be left out when the first file (a PDF scan,
+    # say) already shows both sides, and the reviewer rejects it if it does not.
+    sides: int = 1
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ventanilla.accounts.roles import Role
@@ -110,6 +112,34 @@ def load() -> bool:
     return True
 
 
+# The overdue demo application was sent this long ago: its due date (R-REG-05) has passed.
+OVERDUE_SENT_DAYS_AGO = 12
+
+
+def _sent_days_ago(app: Application, days: int) -> None:
+    """Move a just-submitted application ``days`` back in time, as if sent then: the moments
+    it was started, confirmed and sent, its case's history, and the due date counted from
+    that day by the rule (R-REG-05: working days after submission, the country's holidays
+    skipped), so it is overdue because it is old, never due before it was sent."""
+    from ventanilla.cases.models import Case, CaseEvent
+    from ventanilla.countries.registry import get_pack
+
+    assert app.submitted_at is not None, "only a submitted application is moved back"
+    pack = get_pack(app.country)
+    shift = timedelta(days=days)
+    sent = app.submitted_at - shift
+    due = pack.add_working_days(timezone.localtime(sent, pack.tz).date(),
+                                pack.registration_due_working_days)
+    Application.objects.filter(pk=app.pk).update(
+        created_at=F("created_at") - shift, email_verified_at=F("email_verified_at") - shift,
+        declaration_accepted_at=F("declaration_accepted_at") - shift, submitted_at=sent,
+        due_on=due)
+    Case.objects.filter(pk=app.case.pk).update(created_at=F("created_at") - shift, due_on=due)
+    CaseEvent.objects.filter(case=app.case).update(at=F("at") - shift)
+    app.documents.update(created_at=F("created_at") - shift)
+    app.refresh_from_db()
+
+
 def _applicant(row, *, reviewer) -> Application:
     (country, id_type, id_number, given, family, dob, nationality, phone, place, street,
      outcome) = row
@@ -135,11 +165,8 @@ def _applicant(row, *, reviewer) -> Application:
                                      filename=f"{item.kind.code}.pdf")
     services.application_submit(application=app, declaration=True)
     app.refresh_from_db()
-    if outcome == "overdue" and app.due_on is not None:
-        past = app.due_on - timedelta(days=10)
-        Application.objects.filter(pk=app.pk).update(due_on=past)
-        app.case.due_on = past
-        app.case.save(update_fields=["due_on"])
+    if outcome == "overdue":
+        _sent_days_ago(app, OVERDUE_SENT_DAYS_AGO)
     elif outcome in ("approved", "changes"):
         docs = list(app.documents.filter(is_current=True))
         for i, doc in enumerate(docs):

@@ -87,7 +87,8 @@ def simulator(request: HttpRequest):
             phone = form.cleaned_data["phone"]
             response = deliver(phone=phone, text=form.cleaned_data["text"])
             if response.status_code == 200:
-                return redirect(reverse("demo_whatsapp") + "?" + urlencode({"numero": phone}))
+                return redirect(reverse("demo_whatsapp") + "?" + urlencode({"numero": phone})
+                                + "#compose")
             form.add_error(None, _("The webhook refused the message (HTTP %(status)d).")
                            % {"status": response.status_code})
     else:
@@ -98,8 +99,9 @@ def simulator(request: HttpRequest):
         form = SimulatorForm(initial=initial, senders=senders)
     messages = []
     if phone:
+        # newest first, under the message box: the reply to a send is never screens away
         messages = list(WhatsAppMessage.objects.filter(phone=phone)
-                        .order_by("-created_at", "-pk")[:SHOWN])[::-1]
+                        .order_by("-created_at", "-pk")[:SHOWN])
     return render(request, "demo/whatsapp.html",
                   {"form": form, "phone": phone, "messages": messages,
                    "status": WhatsAppMessage.Status},

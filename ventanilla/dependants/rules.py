@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ventanilla.affiliation.rules import ADULT_AGE, birthday
+from ventanilla.affiliation.rules import ADULT_AGE, Coverage, birthday
 from ventanilla.core.channels import Channel
 
 from .errors import ChildTooOld, DependantRefused, InPersonOnly, InscriptionMissing
@@ -318,3 +318,17 @@ def surcharge_spouse(*, rate: Decimal, base: str, base_label: str | Promise,
                       "currency": currency})
     return Surcharge(True, message, rate=rate, base=base, monthly=monthly, currency=currency,
                      legal_sources=tuple(legal_sources))
+
+
+# R-DEP-01: how far ahead the portal warns that a dependant's coverage is about to end.
+ENDING_SOON_DAYS = 30
+
+
+def coverage_ends_soon(coverage: Coverage, *, on: date,
+                       days: int = ENDING_SOON_DAYS) -> date | None:
+    """The last day covered, when a covered dependant's coverage ends within ``days`` of
+    ``on`` (a child's on the day before their 18th birthday); else None."""
+    until = coverage.until
+    if not coverage.covered or until is None:
+        return None
+    return until if (until - on).days <= days else None

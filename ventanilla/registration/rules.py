@@ -13,6 +13,15 @@ from ventanilla.countries.base import CountryPack, DocumentKind, Situation
 
 MAX_AGE_YEARS = 130
 
+# The back of a two-sided document (``DocumentKind.sides == 2``) is stored as a document of
+# its own, under its kind's code and this suffix: one current file per side, each with the
+# upload checks, the review and the history a document has.
+BACK_SUFFIX = "-back"
+
+
+def back_kind(code: str) -> str:
+    return f"{code}{BACK_SUFFIX}"
+
 
 @dataclass(frozen=True)
 class ChecklistItem:

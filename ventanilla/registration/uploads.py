@@ -257,6 +257,44 @@ def image_normalise(data: bytes, content_type: str, *, max_pixels: int,
             raise _damaged(field) from exc
 
 
+# Longest side of the preview reviewers see on the application page.
+THUMBNAIL_SIDE = 480
+
+
+def image_thumbnail(data: bytes, content_type: str, *, max_pixels: int,
+                    side: int = THUMBNAIL_SIDE) -> bytes:
+    """A small copy of a stored photo, same type, made on the server so the review page
+    loads kilobytes rather than the stored file. Stored photos were already checked and
+    re-encoded at upload; a decoder error still raises ``UploadInvalid``, never a 500."""
+    with (_open_image(data, content_type, max_pixels=max_pixels, field="file") as img,
+          _strict_decoding()):
+        try:
+            img.draft("RGB" if img.mode == "RGB" else None, (side, side))
+            img.thumbnail((side, side))
+            out = io.BytesIO()
+            if content_type == "image/png":
+                img.save(out, "PNG", optimize=True)
+            else:
+                img.convert("RGB").save(out, "JPEG", quality=80)
+            return out.getvalue()
+        except Exception as exc:  # a damaged stored file: say so, do not crash the page
+            raise _damaged("file") from exc
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """How many pages a stored PDF has, or None if it cannot be read. Stored PDFs are our
+    own rewrites (``pdf_sanitise``), so qpdf reads them cheaply in this process; no library
+    in the lockfile renders a page to an image, so reviewers see the count and the name."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except Exception:  # any parser error: no count, the download still works
+        logger.info("documents: could not count the pages of a stored PDF", exc_info=True)
+        return None
+
+
 _PDF_CLEAN = Path(pdf_clean.__file__)
 
 

@@ -38,7 +38,7 @@ from ventanilla.scheduling import rules as scheduling_rules
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
 from ventanilla.scheduling.defaults import office_services_ensure
-from ventanilla.scheduling.models import Centre
+from ventanilla.scheduling.models import Centre, Service
 
 from ..web.views import INVALID, apply_errors
 from . import forms
@@ -182,16 +182,34 @@ def clave_link(request, token: str):
 
 # --- signed in -------------------------------------------------------------------------------
 
+HOME_UPCOMING = 3  # appointments shown on the home page; the rest are one link away
+
+
+def _dependant_rows(person, *, on: date) -> list[dict]:
+    """Each dependant with their coverage and, when it ends within
+    ``dependant_rules.ENDING_SOON_DAYS``, the day it ends (R-DEP-01)."""
+    return [{"person": p, "relationship": a.get_relationship_display(), "coverage": c,
+             "is_child": a.relationship == dependant_rules.CHILD,
+             "ends_soon": dependant_rules.coverage_ends_soon(c, on=on)}
+            for p, a, c in dependants_of(person, on=on)]
+
+
 @affiliate_required
 def home(request, person):
     today = timezone.localdate()
     overview = affiliate_overview(person, on=today)
-    dependants = [{"person": p, "relationship": a.get_relationship_display(), "coverage": c}
-                  for p, a, c in dependants_of(person, on=today)]
+    dependants = _dependant_rows(person, on=today)
+    now = timezone.now()
+    # The next appointments come first on the page: what people sign in to check.
+    upcoming = [{"booking": b, "starts": _local(person, b.slot.starts_at)}
+                for b in scheduling_selectors.bookings_of(
+                    person, active_only=True, kind=Service.Kind.MEDICAL
+                ).filter(slot__starts_at__gte=now)[:HOME_UPCOMING]]
     return _render(request, "portal/home.html", {
         "person": person, "overview": overview, "cases": cases_of(person)[:10],
+        "upcoming": upcoming,
         "account_block": account_block_active(person), "dependants": dependants,
-        "booking_blocks": scheduling_quotas.blocks_of(person, now=timezone.now()),
+        "booking_blocks": scheduling_quotas.blocks_of(person, now=now),
         "can_request_dependants": dependant_services.holder_may_request(person, on=today),
         "visits_enabled": True})
 
@@ -279,8 +297,7 @@ def case_detail(request, person, reference: str):
 @affiliate_required
 def dependants(request, person):
     today = timezone.localdate()
-    rows = [{"person": p, "relationship": a.get_relationship_display(), "coverage": c}
-            for p, a, c in dependants_of(person, on=today)]
+    rows = _dependant_rows(person, on=today)
     return _render(request, "portal/dependants.html", {
         "dependants": rows, "requests": dependant_selectors.requests_of(person)[:50],
         "can_request": dependant_services.holder_may_request(person, on=today)})

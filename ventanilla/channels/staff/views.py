@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +19,7 @@ from ventanilla.core.channels import Channel
 from ventanilla.core.errors import DomainError
 from ventanilla.core.i18n import country_names
 from ventanilla.countries.registry import get_pack
+from ventanilla.registration import rules as registration_rules
 from ventanilla.registration import selectors, services, uploads
 from ventanilla.registration.errors import ApplicationNotFound
 
@@ -105,6 +106,21 @@ def application_detail(request, public_id):
     return _detail(request, app)
 
 
+def _file_shown(doc, *, side=None) -> dict:
+    """One stored file as the review page shows it: a thumbnail for a photo; for a PDF (no
+    library in the lockfile renders a page) its number of pages and file name."""
+    serving = uploads.stored_file_serving(doc.content_type, name=doc.kind)
+    shown = {"doc": doc, "side": side, "downloads": serving.as_attachment,
+             "image": doc.content_type.startswith("image/"), "pages": None}
+    if doc.content_type == "application/pdf":
+        try:
+            with doc.file.open("rb") as fh:
+                shown["pages"] = uploads.pdf_page_count(fh.read())
+        except OSError:
+            pass  # a missing file: documents_sweep reports it; the page still opens
+    return shown
+
+
 def _detail(request, app, *, forms_with_errors=None, reject_form=None, status=200):
     pack = get_pack(app.country)
     labels = {k.code: k.label for k in pack.all_document_kinds()}
@@ -117,11 +133,19 @@ def _detail(request, app, *, forms_with_errors=None, reject_form=None, status=20
         doc = next((d for d in all_docs if d.kind == item.kind.code and d.is_current), None)
         form = (forms_with_errors or {}).get(item.kind.code) or forms.DocumentDecisionForm(
             prefix=item.kind.code)
-        history = [d for d in all_docs if d.kind == item.kind.code and not d.is_current]
-        downloads = doc is not None and uploads.stored_file_serving(
-            doc.content_type, name=doc.kind).as_attachment
+        back_code = registration_rules.back_kind(item.kind.code)
+        history = [d for d in all_docs if d.kind in (item.kind.code, back_code)
+                   and not d.is_current]
+        files = []
+        if item.kind.sides > 1:  # each side with its own preview, one decision for both
+            back = next((d for d in all_docs if d.kind == back_code and d.is_current), None)
+            files = [_file_shown(d, side=side) for d, side in (
+                (doc, pgettext("side of a card", "Front")),
+                (back, pgettext("side of a card", "Back"))) if d is not None]
+        elif doc is not None:
+            files = [_file_shown(doc)]
         docs.append({"item": item, "doc": doc, "form": form, "history": history,
-                     "downloads": downloads})
+                     "files": files})
     place = ", ".join(s.name for s in reversed(pack.geography.path(app.subdivision_code)))
     return render(request, "staff/application.html", {
         "application": app, "pack": pack, "docs": docs, "place": place,
@@ -194,14 +218,32 @@ def document_file(request, public_id, document_id):
         doc = selectors.document_get(app, document_id)
     except DomainError as exc:
         raise Http404 from exc
+    details = {"kind": doc.kind, "document": str(doc.public_id)}
+    if request.GET.get("vista") == "miniatura":
+        details["preview"] = True  # seen as a thumbnail on the review page
     audit_record(actor=request.user, action="document.view", obj=app,
-                 subject_ref=app.subject_ref, details={"kind": doc.kind,
-                                                      "document": str(doc.public_id)})
-    # Never active content of this origin: a PDF downloads, an image opens sandboxed.
+                 subject_ref=app.subject_ref, details=details)
+    # Never active content of this origin: a PDF downloads, an image opens sandboxed. An
+    # <img> on the review page still shows it: a response's own CSP governs only documents
+    # (the sandbox), not its use as an image; the page's img-src 'self' allows it.
     serving = uploads.stored_file_serving(doc.content_type,
                                           name=f"{app.case.reference}-{doc.kind}")
-    response = FileResponse(doc.file.open("rb"), content_type=serving.content_type,
-                            as_attachment=serving.as_attachment, filename=serving.filename)
+    if request.GET.get("vista") == "miniatura" and doc.content_type in ("image/jpeg",
+                                                                        "image/png"):
+        from django.conf import settings
+        from django.http import HttpResponse
+
+        with doc.file.open("rb") as fh:
+            try:
+                small = uploads.image_thumbnail(fh.read(), doc.content_type,
+                                                max_pixels=settings.UPLOAD_MAX_PIXELS)
+            except DomainError as exc:
+                raise Http404 from exc
+        response = HttpResponse(small, content_type=serving.content_type)
+        response["Content-Disposition"] = f'inline; filename="{serving.filename}"'
+    else:
+        response = FileResponse(doc.file.open("rb"), content_type=serving.content_type,
+                                as_attachment=serving.as_attachment, filename=serving.filename)
     for header, value in uploads.STORED_FILE_HEADERS.items():
         response[header] = value
     return response

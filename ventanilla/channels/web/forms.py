@@ -4,7 +4,7 @@ answer; the rules (ID algorithms, phones, geography, duplicates) are the service
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.fields import TextField
@@ -188,16 +188,42 @@ class AffiliationTypeForm(forms.Form):
             if not t.is_dependant]
 
 
+_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png,.heic,.heif,application/pdf,image/jpeg,image/png,"
+                     "image/heic,image/heif"}
+
+
 class DocumentUploadForm(forms.Form):
+    """One file, or for a two-sided document (``DocumentKind.sides``) the front and the
+    back: both with the same hint and the same checks (the service's). When the front is
+    already stored, the back alone may be sent."""
+
     file = forms.FileField(
         label=_("Upload a file"),
         help_text=_("JPG, PNG, HEIC or PDF, up to 10 MB. A photo taken with your phone is "
                     "fine."),
         error_messages={"required": _("Select a file to upload"),
                         "empty": _("The selected file is empty")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.heic,.heif,"
-                                               "application/pdf,image/jpeg,image/png,"
-                                               "image/heic,image/heif"}))
+        widget=forms.ClearableFileInput(attrs=_ACCEPT))
+
+    def __init__(self, *args, sides: int = 1, has_front: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sides < 2:
+            return
+        self.fields["file"].label = pgettext_lazy("side of a card", "Front")
+        self.fields["file"].required = not has_front
+        self.fields["file_back"] = forms.FileField(
+            label=pgettext_lazy("side of a card", "Back"), required=False,
+            help_text=_("JPG, PNG, HEIC or PDF, up to 10 MB. Leave it empty if the front's "
+                        "file already shows both sides."),
+            error_messages={"empty": _("The selected file is empty")},
+            widget=forms.ClearableFileInput(attrs=_ACCEPT))
+
+    def clean(self):
+        data = super().clean()
+        if ("file_back" in self.fields and not data.get("file") and not data.get("file_back")
+                and not self.errors):
+            self.add_error("file", _("Select a file to upload"))
+        return data
 
 
 class DeclarationForm(forms.Form):

@@ -25,6 +25,7 @@ from ventanilla.core.dates import day_text
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import selectors as people_selectors
+from ventanilla.registration import rules as registration_rules
 from ventanilla.registration import selectors, services
 from ventanilla.registration.card import card_pdf
 from ventanilla.registration.models import Application
@@ -287,34 +288,51 @@ def upload(request, app: Application, kind: str):
     if doc_kind is None or doc_kind.provided_by_form:
         raise Http404
     item = next((i for i in selectors.application_checklist(app) if i.kind.code == kind), None)
-    form = forms.DocumentUploadForm(request.POST or None, request.FILES or None)
+    current = app.documents.filter(kind=kind, is_current=True).first()
+    current_back = (app.documents.filter(kind=registration_rules.back_kind(kind),
+                                         is_current=True).first()
+                    if doc_kind.sides > 1 else None)
+    form = forms.DocumentUploadForm(request.POST or None, request.FILES or None,
+                                    sides=doc_kind.sides, has_front=current is not None)
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
+        # Front, then back, each through the same service and checks. A refused back leaves
+        # the stored front in place and says what to do about the back.
+        sent = [(False, form.cleaned_data.get("file")), (True, form.cleaned_data.get("file_back"))]
         try:
-            services.document_upload(application=app, kind=kind,
-                                     data=f.read(settings.UPLOAD_MAX_BYTES + 1),
-                                     filename=f.name, actor=_actor(request))
+            for back, f in sent:
+                if f:
+                    try:
+                        services.document_upload(application=app, kind=kind, back=back,
+                                                 data=f.read(settings.UPLOAD_MAX_BYTES + 1),
+                                                 filename=f.name, actor=_actor(request))
+                    except DomainError as exc:
+                        if back and exc.fields and "file" in exc.fields:  # the back's field
+                            exc.fields = {"file_back": exc.fields["file"]}
+                        raise
         except DomainError as exc:
             apply_errors(form, exc)
+            current = app.documents.filter(kind=kind, is_current=True).first()
         else:
             messages.success(request, _("%(document)s uploaded") % {"document": doc_kind.label})
             return redirect("registration:documents")
-    current = app.documents.filter(kind=kind, is_current=True).first()
     return _render(request, "web/upload.html", {
-        "form": form, "kind": doc_kind, "item": item, "current": current, "application": app},
+        "form": form, "kind": doc_kind, "item": item, "current": current,
+        "current_back": current_back, "application": app},
         status=INVALID if form.errors else 200)
 
 
 @require_POST
 @application_required
 def remove_document(request, app: Application, kind: str):
-    doc = app.documents.filter(kind=kind, is_current=True).first()
-    if doc is not None:
+    # A two-sided document goes with both its sides.
+    for doc in app.documents.filter(kind__in=(kind, registration_rules.back_kind(kind)),
+                                    is_current=True):
         try:
             services.document_remove(application=app, document_id=doc.public_id,
                                      actor=_actor(request))
         except DomainError as exc:
             messages.error(request, str(exc.message))
+            break
     return redirect("registration:documents")
 
 

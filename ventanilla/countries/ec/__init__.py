@@ -30,7 +30,8 @@ CEDULA = IdType(
 # R-REG-03 (seed 000): the Ecuadorian registration checklist.
 IDENTITY = DocumentKind(
     "identity", _("Proof of identity"),
-    _("Your cédula (both sides) or the photo page of your passport."))
+    _("Your cédula (both sides) or the photo page of your passport."),
+    sides=2)  # the cédula de identidad has the holder's data on both sides
 RESIDENCE = DocumentKind(
     "residence", _("Proof of residence"),
     _("A utility bill or rental agreement from the last 3 months with your address."))

@@ -60,3 +60,27 @@ def test_demo_affiliates_of_every_type_sign_in_with_their_histories_and_dependan
     assert r.status_code == 302
     page = client.get("/portal/aportes/?ano=2013").content.decode()
     assert page.count("govuk-table__row") == 13 and "govuk-tag--red" not in page  # all paid
+
+
+@pytest.mark.django_db
+def test_r_reg_05_every_demo_application_is_due_3_working_days_after_it_was_sent():
+    """Never "sent 07/12, due 30/11": the due date follows the rule from the day it was
+    sent, and the overdue one is overdue because it was sent long ago."""
+    from django.utils import timezone
+
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.registration.selectors import is_overdue
+
+    call_command("loaddemo")
+    apps = list(Application.objects.exclude(submitted_at=None).select_related("case"))
+    assert len(apps) == 5
+    for app in apps:
+        pack = get_pack(app.country)
+        sent = timezone.localtime(app.submitted_at, pack.tz).date()
+        assert app.due_on == pack.add_working_days(sent, pack.registration_due_working_days)
+        assert app.due_on > sent and app.case.due_on == app.due_on
+        assert app.case.events.filter(at__gt=timezone.now()).count() == 0
+        assert app.created_at <= app.submitted_at
+    overdue = [a for a in apps if is_overdue(a)]
+    assert [a.family_names for a in overdue] == ["Miller"]
+    assert (timezone.now() - overdue[0].submitted_at).days >= 12

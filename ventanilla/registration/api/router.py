@@ -139,13 +139,15 @@ def registration_resend_code(request, reference: str):
 
 @router.post("/{reference}/documents", response={201: RegistrationOut, **errors(409)}, auth=_either)
 def registration_upload(request, reference: str, file: File[UploadedFile],
-                        kind: str = Form(..., max_length=32)):
+                        kind: str = Form(..., max_length=32),
+                        side: str = Form("front", pattern="^(front|back)$")):
     """Upload one document (PDF, JPEG or PNG, at most 10 MB; the type is read from the
-    content). Uploading the same kind again replaces it."""
+    content). Uploading the same kind again replaces it. ``side=back``: the back of a
+    two-sided document (the country's ``sides``), with the same checks."""
     app = _load(request, reference, staff_perm="registration.register_in_person")
     data = file.read(settings.UPLOAD_MAX_BYTES + 1)
     services.document_upload(application=app, kind=kind, data=data, filename=file.name or "",
-                             actor=actor_of(request))
+                             actor=actor_of(request), back=side == "back")
     return Status(201, registration_out(app))
 
 

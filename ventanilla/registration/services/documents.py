@@ -37,7 +37,7 @@ from ventanilla.core.errors import ValidationFailed
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
-from .. import uploads
+from .. import rules, uploads
 from ..errors import EmailNotConfirmed, NotEditable
 from ..models import DOCUMENTS_PREFIX, Application, ApplicationDocument
 from .shared import UPLOAD_STATUSES, application_audit, is_staff_actor
@@ -60,7 +60,9 @@ def _file_discard(name: str | None) -> None:
 
 
 def document_upload(*, application: Application, kind: str, data: bytes, filename: str,
-                    actor=None) -> ApplicationDocument:
+                    actor=None, back: bool = False) -> ApplicationDocument:
+    """Store a document of the checklist, or with ``back`` the back of a two-sided one
+    (``DocumentKind.sides``): the same checks, stored under ``rules.back_kind(kind)``."""
     pack = get_pack(application.country)
     if application.status not in UPLOAD_STATUSES:
         raise NotEditable()
@@ -69,7 +71,10 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
     doc_kind = pack.document_kind(kind)
     if doc_kind is None or doc_kind.provided_by_form:
         raise ValidationFailed(_("Choose which document this is"), field="kind")
+    if back and doc_kind.sides < 2:
+        raise ValidationFailed(_("This document has only one side"), field="kind")
     prepared = uploads.upload_prepare(data=data, limits=uploads.UploadLimits.from_settings())
+    kind = rules.back_kind(kind) if back else kind
     doc = ApplicationDocument(
         application=application, kind=kind,
         original_name=clean_text(filename, max_length=200),
@@ -103,7 +108,8 @@ def document_upload(*, application: Application, kind: str, data: bytes, filenam
             doc.save()
             if previous is not None and locked.status == CaseStatus.ACTION_REQUIRED:
                 cases.case_add_event(case=locked.case, code="document_replaced",
-                                     channel=locked.channel, params={"document_kind": kind})
+                                     channel=locked.channel,
+                                     params={"document_kind": doc_kind.code})
             application_audit(actor, "document.upload", locked, kind=kind,
                               **({"removed_from_pdf": list(prepared.removed)}
                                  if prepared.removed else {}))

@@ -19,7 +19,7 @@ from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 from ventanilla.people import services as people
 
-from .. import tasks
+from .. import rules, tasks
 from ..errors import DecisionNotAllowed
 from ..models import Application, ApplicationDocument
 from ..selectors import application_checklist
@@ -47,7 +47,9 @@ def application_open_for_review(*, application: Application, actor) -> Applicati
 
 def document_review(*, document: ApplicationDocument, accept: bool, reason: str = "",
                     actor) -> ApplicationDocument:
-    """R-REG-04: accept a document, or reject it with a reason the applicant will read."""
+    """R-REG-04: accept a document, or reject it with a reason the applicant will read. The
+    decision covers the back of a two-sided document too (``rules.back_kind``): one item of
+    the checklist, one decision, one line of history."""
     app = Application.objects.select_related("case").get(pk=document.application_id)
     _ensure_reviewer(actor, app)
     if app.status not in (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW) or not document.is_current:
@@ -62,6 +64,9 @@ def document_review(*, document: ApplicationDocument, accept: bool, reason: str 
         document.reviewed_by = actor
         document.reviewed_at = timezone.now()
         document.save()
+        app.documents.filter(kind=rules.back_kind(document.kind), is_current=True).update(
+            status=document.status, rejection_reason=document.rejection_reason,
+            reviewed_by=actor, reviewed_at=document.reviewed_at, updated_at=timezone.now())
         if app.status == CaseStatus.SUBMITTED:
             application_open_for_review(application=app, actor=actor)
         cases.case_add_event(

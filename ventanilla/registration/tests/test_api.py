@@ -344,3 +344,24 @@ def test_a_bearer_token_never_acts_as_staff(reviewer):
     r = client.get(f"/api/v1/registrations/{other['reference']}", **auth(own["access_token"]))
     assert r.status_code == 404  # the request is the applicant's, not the reviewer's
     assert client.get(f"/api/v1/registrations/{other['reference']}").status_code == 200
+
+
+def test_r_reg_03_the_back_of_a_cedula_through_the_api_with_the_same_checks():
+    client = Client()
+    data = create(client).json()
+    confirm(client, data)
+    url = f"/api/v1/registrations/{data['reference']}/documents"
+    r = client.post(url, {"kind": "identity", "side": "back",
+                          "file": SimpleUploadedFile("reverso.pdf", PDF)},
+                    **auth(data["access_token"]))
+    assert r.status_code == 201, r.content
+    assert ApplicationDocument.objects.get().kind == "identity-back"
+    r = client.post(url, {"kind": "identity", "side": "back",
+                          "file": SimpleUploadedFile("x.pdf", b"not a pdf")},
+                    HTTP_ACCEPT_LANGUAGE="en", **auth(data["access_token"]))
+    assert r.status_code == 422 and "JPG, PNG, HEIC or PDF" in r.json()["fields"]["file"]
+    r = client.post(url, {"kind": "residence", "side": "back",
+                          "file": SimpleUploadedFile("r.pdf", PDF)},
+                    HTTP_ACCEPT_LANGUAGE="en", **auth(data["access_token"]))
+    assert r.status_code == 422 and r.json()["fields"] == {
+        "kind": "This document has only one side"}

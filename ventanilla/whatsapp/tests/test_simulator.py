@@ -23,7 +23,7 @@ def test_the_simulator_holds_a_conversation_and_books(ana, slots):
     for text in ("Hola", ANA["name"], ANA["id"], "ODONTOLOGIA", "1", "1", "SI"):
         r = client.post(URL, {"sender": ANA_PHONE, "text": text})
         assert r.status_code == 302, r.content.decode()[:500]
-    assert r["Location"] == f"{URL}?numero={ANA_PHONE}"
+    assert r["Location"] == f"{URL}?numero={ANA_PHONE}#compose"
     assert Booking.objects.count() == 1
     html = client.get(r["Location"]).content.decode()
     assert "Agendada: Odontología para Ana Paz Vera" in html
@@ -55,3 +55,19 @@ def test_production_settings_turn_the_simulator_off():
     source = (Path(__file__).resolve().parents[2] / "config" / "settings" /
               "production.py").read_text()
     assert "DEMO_WHATSAPP = False" in source
+
+
+def test_after_a_send_the_message_box_and_the_newest_reply_open_first(ana):
+    """No scrolling 7,800 px down: the page opens at the box, the newest reply right under
+    it, without JavaScript."""
+    client = Client()
+    r = client.post(URL, {"sender": ANA_PHONE, "text": "Hola"})
+    assert r["Location"].endswith("#compose")
+    client.post(URL, {"sender": ANA_PHONE, "text": "Ana Paz Vera"})
+    html = client.get(f"{URL}?numero={ANA_PHONE}").content.decode()
+    newest = WhatsAppMessage.objects.order_by("-created_at", "-pk").first()
+    oldest = WhatsAppMessage.objects.order_by("created_at", "pk").first()
+    box = html.index('id="compose"')
+    assert box < html.index('class="govuk-inset-text"')
+    first_body = newest.body.splitlines()[0]
+    assert box < html.index(first_body) < html.rindex(oldest.body.splitlines()[0])
