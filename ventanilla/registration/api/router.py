@@ -140,7 +140,7 @@ def registration_resend_code(request, reference: str):
 @router.post("/{reference}/documents", response={201: RegistrationOut, **errors(409)}, auth=_either)
 def registration_upload(request, reference: str, file: File[UploadedFile],
                         kind: str = Form(..., max_length=32),
-                        side: str = Form("front", pattern="^(front|back)$")):
+                        side: str = Form("front", max_length=5, pattern="^(front|back)$")):
     """Upload one document (PDF, JPEG or PNG, at most 10 MB; the type is read from the
     content). Uploading the same kind again replaces it. ``side=back``: the back of a
     two-sided document (the country's ``sides``), with the same checks."""
