@@ -3,10 +3,10 @@ shape what they are offered, built relative to the day the demo is loaded so the
 always ahead.
 
 - Marcela (``1708882228``, phone days Tuesday, Thursday, Saturday) has two first-level
-  appointments on her next Tuesday, Thursday or Saturday (General Medicine in Quito at
-  08:00, Dentistry in Guayaquil at 10:00): that day is full for her (at most 2 a day), while
-  it still has free times for everybody else — Family Medicine in Quito is held only on
-  those days, so its first day is the one she cannot have.
+  appointments on her next Tuesday, Thursday or Saturday (General Medicine at 08:00 and
+  Family Medicine at 10:00, in Quito): that day is full for her (at most 2 a day), while it
+  still has free times for everybody else — Dentistry in Guayaquil, for one, is the day's
+  first free time on her phone days, and she is not offered it.
 - Washington (``0908884448``) has a Dentistry appointment at 08:00 on the first day after
   the demo is loaded with Dentistry times in Guayaquil: that day still has other Dentistry
   times, which are not offered to him (one appointment of a specialty a day).
@@ -71,7 +71,7 @@ def load(people: dict) -> list:
     if marcela is not None:
         day = full_day()
         wanted += [(marcela, "ec-med-quito-central", "general_medicine", day, time(8)),
-                   (marcela, "ec-med-gye-sur", "dentistry", day, time(10))]
+                   (marcela, "ec-med-quito-central", "family_medicine", day, time(10))]
     if washington is not None:
         wanted.append((washington, "ec-med-gye-sur", "dentistry", same_day(), time(8)))
     bookings = []
