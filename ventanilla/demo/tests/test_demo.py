@@ -125,19 +125,3 @@ def test_demo_five_people_for_the_booking_walk_r_apt_14():
     assert Slot.objects.filter(centre__country="EC", centre__kind="medical").exclude(
         centre__subdivision_code__startswith="01").exists()
 
-
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=(
-    "Defect (R-APT-14, issue 12 item 6): scheduling.nearby places a city by its medical "
-    "centres only (city_points); Cuenca and its province Azuay have none in the demo, so "
-    "the origin is unknown and the other cities are sorted by free times, not distance: "
-    "Gloria is offered Quito (~300 km) before Guayaquil (~125 km), with no km shown. "
-    "Found by tests/e2e/test_never_trapped.py."))
-def test_demo_gloria_in_cuenca_is_offered_the_nearest_city_first():
-    from ventanilla.scheduling.nearby import places_with_times
-
-    call_command("loaddemo")
-    places = places_with_times(country="EC", service="general_medicine", level=1,
-                               near="0101")
-    assert [code for code, _free, _km in places][:2] == ["0901", "1701"]
-    assert all(km is not None for _code, _free, km in places)
