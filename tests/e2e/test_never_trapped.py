@@ -44,11 +44,11 @@ TEXT = {
     "es": {"same_specialty": "Ya tiene una cita de Odontología ese día",
            "closed": "Algunos días no se ofrecen por sus otras citas",
            "peasant": "Seguro Social Campesino", "notify": "Avisarme",
-           "hello": "Hola", "dentistry": "ODONTOLOGIA"},
+           "hello": "Hola", "dentistry": "ODONTOLOGIA", "yes": "SI"},
     "en": {"same_specialty": "You already have a Dentistry appointment that day",
            "closed": "Some days are not offered because of your other appointments",
            "peasant": "Seguro Social Campesino", "notify": "Notify me",
-           "hello": "Hello", "dentistry": "DENTISTRY"},
+           "hello": "Hello", "dentistry": "DENTISTRY", "yes": "YES"},
 }
 
 
@@ -363,6 +363,12 @@ def call_centre(walk: Walk, language: str, demo: dict) -> None:
                f"call centre, Marcela: times off her phone days: {days}")
     walk.check(page.locator("#closed-days").count() == 1,
                "call centre, Marcela: her full day is not explained")
+    if days:   # the first time offered books, with no refusal, warning or block
+        page.locator("input[name=slot]").first.check()
+        submit(page)
+        booked_without_sanction(walk, "call centre, Marcela", MARCELA[0], "phone")
+        walk.page(page, "call centre, Marcela: booked")
+        undo_bookings(demo["last"])
 
     call_book(page, walk, "Washington", WASHINGTON[0], specialty="dentistry",
               province="09", city="0901")
@@ -412,7 +418,7 @@ def whatsapp_walk(walk: Walk, language: str, demo: dict) -> None:
     walk.check("0901" in cities, f"WhatsApp, Marcela: Guayaquil not offered: {cities}")
     if "0901" in cities:
         whatsapp(page, walk, MARCELA[2], [str(cities.index("0901") + 1)])
-    walk.page(page, "WhatsApp, Marcela: times")
+    walk.page(page, "WhatsApp, Marcela: times", same_as="the simulator")
     offered = [slot_of(s) for s in conversation(MARCELA[2]).data.get("offered") or []]
     walk.check(bool(offered), "WhatsApp, Marcela: no times offered")
     walk.check(all(local_day(s.starts_at) != demo["full_day"] for s in offered),
@@ -420,16 +426,31 @@ def whatsapp_walk(walk: Walk, language: str, demo: dict) -> None:
     expected = first_free("dentistry", "0901", not_on=demo["full_day"])
     walk.check(bool(offered) and offered[0].pk == expected.pk,
                "WhatsApp, Marcela: the first time offered is not the first she may book")
+    if offered:   # the first time offered books, with no refusal, warning or block
+        whatsapp(page, walk, MARCELA[2], ["1", words["yes"]])
+        booked_without_sanction(walk, "WhatsApp, Marcela", MARCELA[0], "whatsapp")
+        walk.page(page, "WhatsApp, Marcela: booked", same_as="the simulator")
+        undo_bookings(demo["last"])
 
     text = whatsapp(page, walk, SEGUNDO[2], [words["hello"], SEGUNDO[1], SEGUNDO[0],
                                              words["dentistry"]])
-    walk.page(page, "WhatsApp, Segundo Manuel: refused")
+    walk.page(page, "WhatsApp, Segundo Manuel: refused", same_as="the simulator")
     conv = conversation(SEGUNDO[2])
     walk.check(words["peasant"] in text, "WhatsApp, Segundo Manuel: SSC not named")
     walk.check(conv.state == WhatsAppConversation.State.ASK_SPECIALTY
                and not conv.data.get("offered") and not conv.data.get("cities"),
                f"WhatsApp, Segundo Manuel: not refused before any time ({conv.state}, "
                f"{conv.data})")
+
+
+def booked_without_sanction(walk: Walk, who: str, id_number: str, channel: str) -> None:
+    from ventanilla.scheduling.models import Booking, ChannelBlock, QuotaAttempt
+
+    walk.check(Booking.objects.filter(person__id_number=id_number, status="booked",
+                                      channel=channel).exists(),
+               f"{who}: the time offered was not booked")
+    walk.check(not QuotaAttempt.objects.exists() and not ChannelBlock.objects.exists(),
+               f"{who}: a warning or a block for booking what was offered")
 
 
 def undo_bookings(after_pk: int) -> None:
@@ -452,7 +473,7 @@ def test_five_people_are_never_offered_what_is_then_refused(new_page, a11y):
     from ventanilla.scheduling.models import Booking
 
     demo = load_demo()
-    last = Booking.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last = demo["last"] = Booking.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     walks = []
     for language in ("es", "en"):
         walk = Walk(new_page, a11y, language)
