@@ -61,3 +61,25 @@ def test_marcelas_full_day_by_its_address_says_why_not_no_free_times():
         page = main_text(client.get(url))
         assert "There are no free times left on this date." not in page, url
         assert "at most 2 medical appointments a day" in page, url
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Defect (R-APT-14: nothing is offered that the rules will then refuse): on WhatsApp, "
+    "the peasant-insurance refusal ends \"You can call 140, 1800-100-000 or 161, or write "
+    "another specialty: 1. Dentistry 2. General Medicine\" (whatsapp.booking_steps."
+    "_say_refusal); every specialty is refused to Segundo Manuel, and he has no dependant "
+    "to book for, so the other specialty offered is refused again. The web offers another "
+    "choice only when one could succeed (portal.appointments._refused)."))
+def test_segundo_manuel_on_whatsapp_is_not_offered_a_specialty_that_is_refused_again():
+    from ventanilla.whatsapp.conversation import conversation_reply
+
+    call_command("loaddemo")
+    phone = "593969001122"
+    for text in ("Hello", "Segundo Manuel Chicaiza Guamán", "0601234560"):
+        conversation_reply(phone=phone, text=text)
+    refusal = "\n".join(conversation_reply(phone=phone, text="DENTISTRY").replies)
+    assert "Seguro Social Campesino" in refusal
+    offered_again = "write another specialty" in refusal
+    again = "\n".join(conversation_reply(phone=phone, text="GENERAL MEDICINE").replies)
+    refused_again = "Seguro Social Campesino" in again
+    assert not (offered_again and refused_again), refusal
