@@ -94,6 +94,19 @@ def people() -> list[Demo]:
         Demo("EC", "cedula", cedula("171234567"), "Diego Armando", "Paredes Lema",
              date(1990, 5, 5), "employee", date(2018, 2, 1), phone="+593991230000",
              place="170150", paid_months=-1, unpaid_recent=2),
+        # R-APT-14, the booking walked as five people (with Gloria in Cuenca, where no
+        # centre has medical times, and Segundo Manuel, peasant insurance): an affiliate
+        # with nothing booked, one at her daily limit and one with a Dentistry appointment
+        # on a day that still has other Dentistry times (ventanilla/demo/appointments.py)
+        Demo("EC", "cedula", cedula("170888111"), "Andrea Lucía", "Ortega Pazmiño",
+             date(1987, 9, 23), "employee", date(2015, 3, 1), phone="+593991110011",
+             place="170150", paid_months=-1),
+        Demo("EC", "cedula", cedula("170888222"), "Marcela Inés", "Jaramillo Vera",
+             date(1979, 4, 30), "employee", date(2010, 9, 1), phone="+593991110022",
+             place="170150", paid_months=-1),
+        Demo("EC", "cedula", cedula("090888444"), "Washington Efraín", "Mero Zambrano",
+             date(1972, 12, 8), "employee", date(2008, 6, 1), phone="+593991110044",
+             place="090150", paid_months=-1),
         Demo("PE", "dni", "40123456", "Juan Carlos", "Huamán Flores", date(1984, 1, 19),
              "essalud_regular", date(2010, 4, 1), phone="+51912300456", place="150113",
              paid_months=-1, dependants=[

@@ -20,7 +20,7 @@ from ventanilla.registration import services
 from ventanilla.registration.models import Application
 from ventanilla.scheduling.models import Centre
 
-from . import affiliates
+from . import affiliates, appointments
 
 DEMO_PASSWORD = "Ventanilla-demo-2026"
 
@@ -105,9 +105,10 @@ def load() -> bool:
     from ventanilla.scheduling.demo import demo_medical, demo_visiting_hours
 
     demo_visiting_hours()
-    affiliates.load(agent_for=lambda country: users[f"agente.{country.lower()}"],
-                    admin=users["admin"], password=DEMO_PASSWORD)
+    people = affiliates.load(agent_for=lambda country: users[f"agente.{country.lower()}"],
+                             admin=users["admin"], password=DEMO_PASSWORD)
     demo_medical()  # after the affiliates: one of them gets an Ophthalmology referral
+    appointments.load(people)  # after the slots: two people's own appointments
     Counter.objects.create(name="demo-loaded", value=1)
     return True
 

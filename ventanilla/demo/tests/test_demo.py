@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -84,3 +86,66 @@ def test_r_reg_05_every_demo_application_is_due_3_working_days_after_it_was_sent
     overdue = [a for a in apps if is_overdue(a)]
     assert [a.family_names for a in overdue] == ["Miller"]
     assert (timezone.now() - overdue[0].submitted_at).days >= 12
+
+
+@pytest.mark.django_db
+def test_demo_five_people_for_the_booking_walk_r_apt_14():
+    """The five people of tests/e2e/test_never_trapped.py: each signs in with the demo
+    clave and has a registered mobile; Marcela's next phone day is full (2 first-level
+    appointments, other times left that day); Washington has a Dentistry appointment on a
+    day with other Dentistry times; Segundo Manuel is refused for peasant insurance;
+    nothing in Cuenca, times elsewhere."""
+    from django.utils import timezone
+
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.demo import appointments
+    from ventanilla.demo.affiliates import cedula
+    from ventanilla.people.models import Person
+    from ventanilla.scheduling.allowance import booking_start_refusal
+    from ventanilla.scheduling.models import Booking, Slot
+
+    call_command("loaddemo")
+    tz = get_pack("EC").tz
+    today = timezone.now().astimezone(tz).date()
+    ids = {"normal": cedula("170888111"), "full": appointments.DAILY_LIMIT_ID,
+           "same": appointments.SAME_DAY_ID, "peasant": cedula("060123456"),
+           "cuenca": cedula("010987654")}
+    assert ids["full"] == "1708882228" and ids["same"] == "0908884448"
+    people = {k: Person.objects.get(country="EC", id_number=v) for k, v in ids.items()}
+    for key, person in people.items():
+        assert person.mobile_phone, key
+        r = Client().post("/portal/entrar/", {"document": "EC:cedula",
+                                              "id_number": person.id_number,
+                                              "password": "Ventanilla-demo-2026"})
+        assert r.status_code == 302, key
+
+    def local_day(slot):
+        return slot.starts_at.astimezone(tz).date()
+
+    full = list(Booking.objects.filter(person=people["full"], status="booked")
+                .select_related("slot__service"))
+    day = appointments.full_day(today)
+    assert today < day <= today + timedelta(days=3) and day.weekday() in (1, 3, 5)
+    assert sorted(b.slot.service.code for b in full) == ["family_medicine", "general_medicine"]
+    assert {local_day(b.slot) for b in full} == {day}
+    free_that_day = [s for s in Slot.objects.filter(service__code="dentistry",
+                                                    centre__country="EC", booked_count=0)
+                     if local_day(s) == day]
+    assert free_that_day          # the day has times, just not for her
+
+    same = Booking.objects.get(person=people["same"], status="booked")
+    assert same.slot.service.code == "dentistry" and local_day(same.slot) > today
+    assert [s for s in Slot.objects.filter(service__code="dentistry", centre__country="EC",
+                                           booked_count=0)
+            if local_day(s) == local_day(same.slot)]
+    assert not Booking.objects.filter(person__in=[people["normal"], people["peasant"],
+                                                  people["cuenca"]]).exists()
+
+    refusal = booking_start_refusal(person=people["peasant"], channel="web")
+    assert refusal is not None and refusal.reason == "peasant_insurance"
+    assert people["cuenca"].subdivision_code.startswith("0101")
+    assert not Slot.objects.filter(centre__subdivision_code__startswith="0101",
+                                   service__kind="medical").exists()
+    assert Slot.objects.filter(centre__country="EC", centre__kind="medical").exclude(
+        centre__subdivision_code__startswith="01").exists()
+
