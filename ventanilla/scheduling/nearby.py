@@ -1,7 +1,8 @@
 """Where else a person can find free times (issue 12 item 6, R-APT-14): the cities of the
 country that have free times of a specialty this person may book, nearest first — across
 provinces, since the nearest city with times is often in the next province (Cuenca and
-Azogues). A city's position is the mean of its medical centres' coordinates."""
+Azogues). A city's position is the mean of its centres' coordinates (service centres and
+medical ones), else of its province's."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from .models import Centre, Service
 
 
 def city_points(country: str, level: int) -> dict[str, tuple[float, float]]:
-    """Each place of ``level`` with medical centres: the mean of their coordinates."""
+    """Each place of ``level`` with centres: the mean of their coordinates. Service centres
+    count too, so a city with no medical centre (Cuenca in the demo) is still placed."""
     geography = get_pack(country).geography
     sums: dict[str, list[float]] = {}
-    for code, lat, lng in (Centre.objects.filter(country=country, kind=Centre.Kind.MEDICAL,
-                                                 is_active=True, latitude__isnull=False,
+    for code, lat, lng in (Centre.objects.filter(country=country, is_active=True,
+                                                 latitude__isnull=False,
                                                  longitude__isnull=False)
                            .values_list("subdivision_code", "latitude", "longitude")):
         place = geography.ancestor_at(code, level)

@@ -33,6 +33,8 @@ State = WhatsAppConversation.State
 SLOTS_OFFERED = 3
 CITIES_OFFERED = 5
 CITY_LEVEL = 1   # the geography level people name as a city (a canton, a province in Peru)
+# refusals of one specialty only: another specialty may still be offered after them
+SPECIALTY_REFUSALS = frozenset({"needs_referral", "not_for_age"})
 
 
 class BookingSteps:
@@ -86,10 +88,18 @@ class BookingSteps:
                                        == "peasant_insurance" else "not_covered")
         if care is not None:
             self.say(f"{care.explanation} {care.place}.")
-        self.say(_("You can call %(numbers)s, or write another specialty:")
-                 % {"numbers": numbers_text(self.patient.country)} + "\n"
-                 + "\n".join(f"{n}. {_specialty_label(c)}"
-                             for n, c in enumerate(rules.WHATSAPP_SPECIALTIES, start=1)))
+        numbers = numbers_text(self.patient.country)
+        if refusal.reason in SPECIALTY_REFUSALS:
+            # another specialty could still be booked for this patient
+            self.say(_("You can call %(numbers)s, or write another specialty:")
+                     % {"numbers": numbers} + "\n"
+                     + "\n".join(f"{n}. {_specialty_label(c)}"
+                                 for n, c in enumerate(rules.WHATSAPP_SPECIALTIES, start=1)))
+        else:
+            # nothing can be booked for this patient here: no list that is refused again
+            self.conv.state = State.DONE
+            self.say(_("You can call %(numbers)s. Write MY APPOINTMENTS to see your "
+                       "appointments.") % {"numbers": numbers})
 
     # specialty ---------------------------------------------------------------------------
 

@@ -264,6 +264,17 @@ def _where(request) -> tuple[float, float] | None:
     return lat, lng
 
 
+def _day_closed(allowance, day: date) -> str:
+    """Why this person cannot book on ``day`` (a page reached by its address: an old link,
+    the back button), or "" when nothing of theirs closes it (R-APT-14: every refusal names
+    the reason)."""
+    if day in allowance.closed:
+        return allowance.closed[day].message
+    if allowance.last_day is not None and day > allowance.last_day:
+        return allowance.last_day_reason
+    return ""
+
+
 def _day(request) -> date | None:
     try:
         return date.fromisoformat(request.GET.get("date", ""))
@@ -298,7 +309,8 @@ def appointment_centre(request, person):
         rows.append({"centre": centre, "free": counts[centre.pk], "km": km})
     rows.sort(key=lambda r: (r["km"] is None, r["km"] or 0, r["centre"].name))
     return _render(request, "portal/appointments/centre.html", {
-        **what, "day": day, "rows": rows, "located": where is not None})
+        **what, "day": day, "rows": rows, "located": where is not None,
+        "day_closed": "" if rows else _day_closed(what["allowance"], day)})
 
 
 @affiliate_required
@@ -337,7 +349,8 @@ def appointment_time(request, person):
                                    "time, or any doctor."))
     return _render(request, "portal/appointments/time.html", {
         **what, "day": day, "centre": centre, "form": form, "has_slots": bool(slots),
-        "any_final": bool(final), "notice_hours": allowance.notice_hours},
+        "any_final": bool(final), "notice_hours": allowance.notice_hours,
+        "day_closed": "" if slots else _day_closed(allowance, day)},
         status=INVALID if form.errors else 200)
 
 

@@ -1,6 +1,5 @@
 """Defects found by walking the booking as the five demo people (tests/e2e/
-test_never_trapped.py, R-APT-14), each pinned by a strict xfail on the demo data: fixing
-one makes its test pass, and the xfail must then go."""
+test_never_trapped.py, R-APT-14), kept as tests on the demo data now that they are fixed."""
 
 from __future__ import annotations
 
@@ -20,12 +19,6 @@ def main_text(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Defect (R-APT-14, issue 12 item 6): scheduling.nearby places a city by its medical "
-    "centres only (city_points); Cuenca and its province Azuay have none in the demo, so "
-    "the origin is unknown and the other cities are sorted by free times, not distance: "
-    "Gloria is offered Quito (~300 km) before Guayaquil (~125 km), with no km shown, on the "
-    "web and on WhatsApp."))
 def test_gloria_in_cuenca_is_offered_the_nearest_city_first():
     from ventanilla.scheduling.nearby import places_with_times
 
@@ -36,11 +29,6 @@ def test_gloria_in_cuenca_is_offered_the_nearest_city_first():
     assert all(km is not None for _code, _free, km in places)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Defect (R-APT-14: every refusal names the reason): Marcela's full day, reached by its "
-    "address (an old page, the back button), says on the centre and time steps \"There are "
-    "no free times left on this date.\" — untrue, the day has free times — instead of the "
-    "reason the date step gives (at most 2 medical appointments a day)."))
 def test_marcelas_full_day_by_its_address_says_why_not_no_free_times():
     from ventanilla.demo import appointments
     from ventanilla.people.models import Person
@@ -63,13 +51,6 @@ def test_marcelas_full_day_by_its_address_says_why_not_no_free_times():
         assert "at most 2 medical appointments a day" in page, url
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Defect (R-APT-14: nothing is offered that the rules will then refuse): on WhatsApp, "
-    "the peasant-insurance refusal ends \"You can call 140, 1800-100-000 or 161, or write "
-    "another specialty: 1. Dentistry 2. General Medicine\" (whatsapp.booking_steps."
-    "_say_refusal); every specialty is refused to Segundo Manuel, and he has no dependant "
-    "to book for, so the other specialty offered is refused again. The web offers another "
-    "choice only when one could succeed (portal.appointments._refused)."))
 def test_segundo_manuel_on_whatsapp_is_not_offered_a_specialty_that_is_refused_again():
     from ventanilla.whatsapp.conversation import conversation_reply
 

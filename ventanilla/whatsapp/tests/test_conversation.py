@@ -332,7 +332,8 @@ def test_r_apt_14_a_peasant_member_is_told_where_to_go_before_any_time(chat, mak
     assert "no incluye este servicio de citas" in text
     assert "Seguro Social Campesino" in text and "140" in text
     assert not any("08:00" in r for r in replies)
-    assert WhatsAppConversation.objects.get(phone=ANA_PHONE).state == "ask_specialty"
+    assert "escriba otra especialidad" not in text      # every specialty is refused to him
+    assert WhatsAppConversation.objects.get(phone=ANA_PHONE).state == "done"
 
 
 def test_r_lng_01_a_sentence_in_english_is_answered_in_english(chat, ana, slots):
