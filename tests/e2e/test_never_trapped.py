@@ -441,7 +441,8 @@ def whatsapp_walk(walk: Walk, language: str, demo: dict) -> None:
     walk.page(page, "WhatsApp, Segundo Manuel: refused", same_as="the simulator")
     conv = conversation(SEGUNDO[2])
     walk.check(words["peasant"] in text, "WhatsApp, Segundo Manuel: SSC not named")
-    walk.check(conv.state == WhatsAppConversation.State.ASK_SPECIALTY
+    # refused for every specialty: the conversation ends there, nothing else is offered
+    walk.check(conv.state == WhatsAppConversation.State.DONE
                and not conv.data.get("offered") and not conv.data.get("cities"),
                f"WhatsApp, Segundo Manuel: not refused before any time ({conv.state}, "
                f"{conv.data})")
