@@ -330,6 +330,7 @@ def prepare(url: str, *, clients: int, slots_each: int) -> list[tuple[str, list[
         slots = [r[0] for r in conn.execute(
             "SELECT s.public_id FROM scheduling_slot s JOIN scheduling_service sv "
             "ON sv.id = s.service_id WHERE sv.kind = 'medical' AND sv.level = 1 AND s.is_open "
+            "AND sv.code <> 'pediatrics' "
             "AND s.capacity > 0 AND s.starts_at > now() + interval '1 day' ORDER BY s.id "
             "LIMIT %s", (clients * slots_each,)).fetchall()]
     if len(people) < clients or len(slots) < clients:

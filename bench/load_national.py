@@ -557,11 +557,11 @@ def load_doctors(cur, n: int, centre_ids: list[int], services: dict[str, int], t
             schedule_lines.append(f"{did}\t{centre}\t{services[code]}\t5\t08:00\t12:00\t"
                                   f"{today}\n")
     set_defaults(cur, "scheduling_doctor", {**BASE_DEFAULTS, "country": "'EC'",
-                                            "is_active": "true"})
+                                            "is_active": "true", "title": "''"})
     copy_rows(cur, "scheduling_doctor",
               ["id", "given_names", "family_names", "registration_code"],
               [("".join(doctor_lines), n)])
-    drop_defaults(cur, "scheduling_doctor", [*BASE_DEFAULTS, "country", "is_active"])
+    drop_defaults(cur, "scheduling_doctor", [*BASE_DEFAULTS, "country", "is_active", "title"])
     copy_rows(cur, "scheduling_doctor_centres", ["doctor_id", "centre_id"],
               [("".join(centre_lines), n)])
     copy_rows(cur, "scheduling_doctor_specialties", ["doctor_id", "service_id"],

@@ -483,6 +483,7 @@ def build_workload(cur, workdir: Path, *, book_lines: int, rush_tokens: int,
         SELECT s.public_id FROM scheduling_slot s
           JOIN scheduling_service sv ON sv.id = s.service_id
          WHERE sv.kind = 'medical' AND sv.level = 1 AND s.is_open
+           AND sv.code <> 'pediatrics'  -- for patients under 18 only; the bench books adults
            AND s.booked_count < s.capacity AND s.id < %s
            AND s.starts_at > now() + interval '1 day'
          ORDER BY random() LIMIT %s""", (boundary, n_slots)).fetchall()]

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from ventanilla.contributions.models import ContributionPayment
-from ventanilla.core.money import money_text
+from ventanilla.countries.money import money_text
 
 from . import test_portal_appointments
 from .test_portal import sign_in

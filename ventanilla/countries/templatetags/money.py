@@ -1,10 +1,10 @@
-"""``{% load money %}{{ amount|money_text:country }}`` (see ventanilla.core.money)."""
+"""``{% load money %}{{ amount|money_text:country }}`` (see ventanilla.countries.money)."""
 
 from __future__ import annotations
 
 from django import template
 
-from ventanilla.core.money import money_text as _money_text
+from ventanilla.countries.money import money_text as _money_text
 
 register = template.Library()
 
