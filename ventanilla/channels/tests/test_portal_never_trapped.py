@@ -64,8 +64,8 @@ def test_r_apt_14_carmen_at_her_daily_limit_is_never_offered_that_day(make_affil
     # the check page of the offered time says how many more she may book
     page = text(client.get(f"/portal/citas/nueva/confirmar/?{what_query(carmen)}"
                            f"&slot={later.public_id}", HTTP_ACCEPT_LANGUAGE="en"))
-    assert "That day: 2 of 2 appointments, this one included." in page
-    assert "In any 7 days around it: 2 of 4, this one included." in page
+    assert "That day: 2 more appointments (the limit is 2), this one included." in page
+    assert "In any 7 days around it: 2 more (the limit is 4), this one included." in page
     assert client.post(f"/portal/citas/nueva/confirmar/?{what_query(carmen)}"
                        f"&slot={later.public_id}").status_code == 302
 
