@@ -12,7 +12,6 @@ cancellations, and these views audit the refusals.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -55,12 +54,6 @@ books = permission_required("scheduling.add_booking", raise_exception=True)
 changes = permission_required("scheduling.change_booking", raise_exception=True)
 
 
-def _today(country: str) -> date:
-    return timezone.localdate(timezone=get_pack(country).tz)
-
-
-def _local(country: str, moment: datetime) -> datetime:
-    return timezone.localtime(moment, get_pack(country).tz)
 
 
 def phone_days_text(person: Person) -> str:
@@ -98,7 +91,8 @@ def _booking_rows(caller: Person) -> tuple[list[dict], list[dict]]:
     now = timezone.now()
     upcoming, past = [], []
     for booking in scheduling_selectors.bookings_of(caller, kind=MEDICAL):
-        row = {"booking": booking, "starts": _local(caller.country, booking.slot.starts_at)}
+        row = {"booking": booking,
+               "starts": get_pack(caller.country).localtime(booking.slot.starts_at)}
         if booking.status == BookingStatus.BOOKED and booking.slot.starts_at >= now:
             upcoming.append(row)
         else:
@@ -150,7 +144,7 @@ def _serves(request: HttpRequest, person: Person) -> bool:
 @console_required
 def caller_detail(request: HttpRequest, public_id) -> HttpResponse:
     caller = _staff_person(request, public_id)
-    today = _today(caller.country)
+    today = get_pack(caller.country).today()
     overview = affiliate_overview(caller, on=today)
     upcoming, past = _booking_rows(caller)
     referrals = _referral_rows(request, caller, today=today)

@@ -31,9 +31,7 @@ from .views_callcentre import (
     MEDICAL,
     _audit,
     _caller_booking,
-    _local,
     _refused,
-    _today,
     books,
     console_required,
     phone_days_text,
@@ -46,7 +44,8 @@ SLOTS_OFFERED = 15  # the operator reads the first ones to the caller, then "Mor
 # --- booking: what, for whom, where ---------------------------------------------------------
 
 def _people(caller: Person) -> list[Person]:
-    return [caller, *scheduling_selectors.people_bookable_by(caller, on=_today(caller.country))
+    today = get_pack(caller.country).today()
+    return [caller, *scheduling_selectors.people_bookable_by(caller, on=today)
             .exclude(pk=caller.pk).order_by("date_of_birth")]
 
 
@@ -148,7 +147,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _slot_label(country: str, slot: Slot, *, final: bool = False) -> HintedChoice:
-    starts = _local(country, slot.starts_at)
+    starts = get_pack(country).localtime(slot.starts_at)
     label = weekday_day_time_text(starts)
     if final:   # R-APT-04, R-APT-13: say it before booking
         label = _("%(time)s (cannot be changed or cancelled online)") % {"time": label}
@@ -225,7 +224,8 @@ def book_slots(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "staff/callcentre_slots.html", {
         "caller": caller, "booked_for": booked_for, "specialty": specialty, "city": city,
         "province": pack.geography.get(what["province"]), "changing": changing,
-        "changing_starts": _local(caller.country, changing.slot.starts_at) if changing else None,
+        "changing_starts": (get_pack(caller.country).localtime(changing.slot.starts_at)
+                            if changing else None),
         "form": form, "has_slots": bool(choices), "what_url": what_url,
         "page": page, "more": more, "query": _query_without_page(request),
         "closed": [c for _d, c in sorted(allowance.closed.items())][:5],

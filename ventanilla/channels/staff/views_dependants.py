@@ -8,14 +8,11 @@ Adapters only: the dependants services and selectors take every decision.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -39,9 +36,6 @@ from .views_people import _id_label, _staff_person
 
 QUEUE_LIMIT = 200
 
-
-def _today(country: str) -> date:
-    return timezone.localdate(timezone=get_pack(country).tz)
 
 
 def _status(exc: DomainError) -> int:
@@ -123,7 +117,8 @@ def _request_page(request: HttpRequest, found: DependantRequest, *,
                                 union_kind=found.union_kind),
         "surcharge": dependant_selectors.surcharge_for(
             country=found.country, relationship=found.relationship,
-            affiliation_type=holder_affiliation.affiliation_type, on=_today(found.country)),
+            affiliation_type=holder_affiliation.affiliation_type,
+            on=get_pack(found.country).today()),
         "history": dependant_selectors.request_history(found),
         "form": form or forms.DependantDecisionForm(),
         "page_has_errors": status != 200,
@@ -171,7 +166,7 @@ def request_decide(request: HttpRequest, public_id) -> HttpResponse:
 def request_new(request: HttpRequest, public_id) -> HttpResponse:
     person = _staff_person(request, public_id)
     pack = get_pack(person.country)
-    today = _today(person.country)
+    today = get_pack(person.country).today()
     form = forms.DependantCounterForm(
         request.POST if request.method == "POST" else None,
         id_types=[(t.code, t.label) for t in pack.id_types],

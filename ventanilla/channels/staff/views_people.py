@@ -53,9 +53,6 @@ CLAVE_SET_URL_NAME = "portal:clave_set"
 CLAVE_SET_FALLBACK_PATH = "/portal/clave/"
 
 
-def _today(country: str) -> date:
-    return timezone.localdate(timezone=get_pack(country).tz)
-
 
 def _in_person_kinds() -> list[tuple[str, str | Promise]]:
     return [(k.value, k.label) for k in CaseKind if case_rules.needs_in_person_visit(k.value)]
@@ -124,7 +121,7 @@ def _person_page(request: HttpRequest, person: Person, *, bound: dict | None = N
     Every rendering shows personal data, so every rendering is audited."""
     bound = bound or {}
     pack = get_pack(person.country)
-    today = _today(person.country)
+    today = get_pack(person.country).today()
     overview = affiliate_overview(person, on=today)
     active_block = blocks.account_block_active(person)
     block_history = [b for b in person.account_blocks.select_related(
@@ -306,7 +303,7 @@ def residents_lapsed(request: HttpRequest) -> HttpResponse:
         country = country or all_packs()[0].code
         country_form = forms.ResidentsCountryForm(initial={"country": country})
     pack = get_pack(country)
-    today = _today(country)
+    today = get_pack(country).today()
     rows = []
     for person, affiliation, coverage in foreign_residents_without_coverage(country=country,
                                                                             on=today):

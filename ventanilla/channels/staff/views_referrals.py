@@ -33,7 +33,7 @@ from ventanilla.scheduling.referrals import referral_expiry_default, referral_is
 from ..web.views import INVALID, apply_errors
 from . import forms
 from .views import staff_required
-from .views_people import _id_label, _service_error_status, _staff_person, _today
+from .views_people import _id_label, _service_error_status, _staff_person
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _specialties(country: str) -> list[Service]:
 @permission_required("scheduling.add_referral", raise_exception=True)
 def referral_new(request: HttpRequest, public_id) -> HttpResponse:
     person = _staff_person(request, public_id)
-    today = _today(person.country)
+    today = get_pack(person.country).today()
     specialties = {s.code: s for s in _specialties(person.country)}
     doctors = {str(d.public_id): d
                for d in scheduling_selectors.doctor_list(country=person.country)}

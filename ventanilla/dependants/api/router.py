@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
@@ -30,9 +29,6 @@ from .schemas import (
 router = Router(tags=["dependants"])
 _affiliate_or_staff = [*AFFILIATE_AUTH, StaffSession()]
 
-
-def _today(country: str):
-    return timezone.localtime(timezone.now(), get_pack(country).tz).date()
 
 
 def _affiliate(request):
@@ -69,7 +65,7 @@ def request_detail_out(r: DependantRequest) -> dict:
                             union_kind=r.union_kind or rules.MARRIAGE)
     surcharge = selectors.surcharge_for(
         country=r.country, relationship=r.relationship,
-        affiliation_type=holder.affiliation_type, on=_today(r.country))
+        affiliation_type=holder.affiliation_type, on=get_pack(r.country).today())
     return {**request_out(r), "checklist": [i.as_dict() for i in items],
             "surcharge": _surcharge_out(surcharge), "history": selectors.request_history(r)}
 
@@ -89,7 +85,7 @@ def checklist(request, country: str, relationship: str, marriage_abroad: bool = 
         raise ValidationFailed(_("Choose an affiliation type of this country"),
                                field="affiliation_type")
     surcharge = selectors.surcharge_for(country=pack.code, relationship=data["relationship"],
-                                        affiliation_type=kind, on=_today(pack.code))
+                                        affiliation_type=kind, on=get_pack(pack.code).today())
     return {**data, "surcharge": _surcharge_out(surcharge)}
 
 
@@ -99,7 +95,7 @@ def checklist(request, country: str, relationship: str, marriage_abroad: bool = 
 def dependants(request):
     """The affiliate's dependants and whether each is covered today, and if not, why."""
     person = _affiliate(request)
-    rows = selectors.dependants_of(person, on=_today(person.country))
+    rows = selectors.dependants_of(person, on=get_pack(person.country).today())
     return [
         {"full_name": p.full_name, "id_type": p.id_type, "id_number": p.id_number,
          "date_of_birth": p.date_of_birth, "relationship": a.relationship,
