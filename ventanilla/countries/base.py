@@ -268,6 +268,14 @@ class CountryPack:
     # at this many refused attempts within ``quota_attempts_window_hours``.
     quota_block_after_attempts: ClassVar[int] = 3
     quota_attempts_window_hours: ClassVar[int] = 24
+    # Sick-leave certificates (R-CER-04, R-CER-05): the person's deadline to submit a
+    # private certificate (working days after the last day of rest), the longest rest
+    # validated online, the rest over which it becomes an official certificate, and the
+    # validators' own deadline (working days from submission).
+    certificate_submit_working_days: ClassVar[int | None] = None
+    certificate_online_max_days: ClassVar[int | None] = None
+    certificate_official_over_days: ClassVar[int | None] = None
+    certificate_review_working_days: ClassVar[int] = 3
     # Which situation questions of the application matter for this country's checklist.
     situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
     # Affiliation and contributions (R-AFF-01..08). Defaults become editable rows.

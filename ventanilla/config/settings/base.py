@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ventanilla.dependants",
     "ventanilla.notifications",
     "ventanilla.whatsapp",
+    "ventanilla.certificates",
     "ventanilla.channels",
     "ventanilla.demo",
 ]

@@ -55,6 +55,9 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
     Público art. 56 moves holidays to the nearest Monday or Friday, and centres close on the
     moved day (R-APT-10).
     """
+    # R-CER-04: 8 working days after the last day of rest; online up to 30 days.
+    certificate_submit_working_days = 8
+    certificate_online_max_days = 30
 
     code = "EC"
     name = _("Ecuador")

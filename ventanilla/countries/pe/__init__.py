@@ -73,6 +73,9 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
     situation_questions = ("employed_locally", "documents_in_other_language")
     # R-APT-13: EsSalud needs 24 hours' notice to cancel or reschedule an appointment.
     cancel_notice_hours = 24
+    # R-CER-04: a private rest over 20 days becomes an official CITT; R-CER-05: EsSalud's
+    # TUPA gives its validators 3 working days.
+    certificate_official_over_days = 20
     # R-APT-06: no day-by-ID rule is published for EsSalud's phone booking (R-APT-13), so
     # ``phone_booking_weekdays`` keeps the base class's "no restriction".
 

@@ -1,0 +1,158 @@
+"""Pure rules of sick-leave certificates (R-CER-01..05): no ORM, no request.
+
+Every check returns *all* its findings at once (R-CER-03), each naming its field, so the
+person learns every problem a machine can see in one go. Dates are read as seed 004 writes
+them (day-month-year, "07/12/2026" or "7-12-2026") or in ISO ("2026-12-07"); anything
+ambiguous (a two-digit year) or impossible (31/02/2026) is a finding, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+MATERNITY_WEEKS = (20, 45)   # plausible weeks of pregnancy at delivery
+
+
+class Kind(StrEnum):
+    ILLNESS = "illness"
+    ACCIDENT = "accident"
+    HOSPITALISATION = "hospitalisation"
+    MATERNITY = "maternity"
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    message: str
+    blocking: bool = True      # False: flagged to the validator, not a refusal
+
+
+class DateUnreadable(ValueError):
+    pass
+
+
+def parse_day(text: str) -> date:
+    """A date as a certificate writes it: day-month-year with /, - or ., or ISO. Raises
+    ``DateUnreadable`` for anything else (a two-digit year, 31/02, words)."""
+    for pattern, order in ((_DMY, (3, 2, 1)), (_ISO, (1, 2, 3))):
+        m = pattern.match(text or "")
+        if m:
+            year, month, day = (int(m.group(i)) for i in order)
+            try:
+                return date(year, month, day)
+            except ValueError as exc:
+                raise DateUnreadable(str(exc)) from exc
+    raise DateUnreadable(text)
+
+
+def days_inclusive(start: date, end: date) -> int:
+    """Days off from ``start`` to ``end``, both included (7 to 9 December: 3 days)."""
+    return (end - start).days + 1
+
+
+def rest_findings(*, start: date | None, end: date | None, days: int | None,
+                  issued_on: date | None, today: date) -> list[Finding]:
+    """The days off: an end before the start, a count that does not match the dates, zero
+    days, an issue date in the future."""
+    out: list[Finding] = []
+    if issued_on is not None and issued_on > today:
+        out.append(Finding("issued_on", str(_("The issue date is in the future."))))
+    if start is not None and end is not None:
+        if end < start:
+            out.append(Finding("rest_end", str(_("The last day of rest is before the "
+                                                 "first."))))
+        elif days is not None and days != days_inclusive(start, end):
+            out.append(Finding("rest_days", str(_(
+                "The certificate gives %(days)d days, but from the first to the last day "
+                "of rest there are %(counted)d.") % {"days": days,
+                                                     "counted": days_inclusive(start, end)})))
+    if days is not None and days < 1:
+        out.append(Finding("rest_days", str(_("A certificate gives at least one day of "
+                                              "rest."))))
+    return out
+
+
+def hospitalisation_findings(*, admitted: date | None, discharged: date | None,
+                             procedure: str) -> list[Finding]:
+    """R-CER-02: admission, discharge and the procedure performed."""
+    out: list[Finding] = []
+    if admitted is None:
+        out.append(Finding("admitted_on", str(_("Enter the date of admission."))))
+    if discharged is None:
+        out.append(Finding("discharged_on", str(_("Enter the date of discharge."))))
+    if admitted and discharged and discharged < admitted:
+        out.append(Finding("discharged_on", str(_("The discharge is before the "
+                                                  "admission."))))
+    if not (procedure or "").strip():
+        out.append(Finding("procedure", str(_("Enter the procedure performed."))))
+    return out
+
+
+def maternity_findings(*, delivered_on: date | None, live_birth: bool | None,
+                       weeks: int | None, baby_sex: str) -> list[Finding]:
+    """R-CER-02: delivery date, live birth, weeks of pregnancy (a plausible number) and
+    the baby's sex."""
+    out: list[Finding] = []
+    if delivered_on is None:
+        out.append(Finding("delivered_on", str(_("Enter the date of delivery."))))
+    if live_birth is None:
+        out.append(Finding("live_birth", str(_("Say whether the baby was born alive."))))
+    low, high = MATERNITY_WEEKS
+    if weeks is None:
+        out.append(Finding("pregnancy_weeks", str(_("Enter the weeks of pregnancy."))))
+    elif not low <= weeks <= high:
+        out.append(Finding("pregnancy_weeks", str(_(
+            "Weeks of pregnancy must be between %(low)d and %(high)d.") % {
+            "low": low, "high": high})))
+    if not (baby_sex or "").strip():
+        out.append(Finding("baby_sex", str(_("Enter the baby's sex."))))
+    return out
+
+
+@dataclass(frozen=True)
+class Deadline:
+    last_day: date | None        # the last day to submit it (None: no deadline)
+    late: bool
+
+
+def submission_deadline(*, rest_end: date, submitted_on: date, working_days: int | None,
+                        add_working_days) -> Deadline:
+    """R-CER-04 (Ecuador): from the first day of rest up to ``working_days`` working days
+    after its last day, counted with the country's holidays (``add_working_days``, the
+    pack's). A late certificate needs a written justification."""
+    if working_days is None:
+        return Deadline(None, False)
+    last = add_working_days(rest_end, working_days)
+    return Deadline(last, submitted_on > last)
+
+
+def overlaps(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
+    return a_start <= b_end and b_start <= a_end
+
+
+def online_limit_finding(*, days: int, max_days: int | None) -> Finding | None:
+    """R-CER-04 (Ecuador): online validation covers rests of up to 30 days; a longer rest
+    is validated in person (the office-visit booking is offered)."""
+    if max_days is not None and days > max_days:
+        return Finding("rest_days", str(_(
+            "Rests of more than %(max)d days are validated in person, not online: book a "
+            "visit to a service centre.") % {"max": max_days}))
+    return None
+
+
+def becomes_official(*, days: int, over_days: int | None) -> bool:
+    """R-CER-04 (Peru): a private rest certificate over 20 days is converted into an
+    official incapacity certificate (CITT)."""
+    return over_days is not None and days > over_days
+
+
+def within_leave_days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range(days_inclusive(start, end))]
