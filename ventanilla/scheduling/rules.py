@@ -128,24 +128,33 @@ class QuotaBreach:
     limit: int
 
 
-def quota_breach(*, booked_days: Iterable[date], day: date,
-                 quotas: Mapping[int, int]) -> QuotaBreach | None:
-    """Would one more appointment on ``day`` exceed a quota?
-
-    ``booked_days`` are the local dates of the person's other appointments that count
-    (booked or attended); ``quotas`` maps a window length in days to the most appointments
-    any window of that many consecutive days may hold ({1: 2, 7: 4, 30: 10}). Every window
-    that contains ``day`` is checked, so the order in which people book does not matter.
-    """
+def quota_room(*, booked_days: Iterable[date], day: date,
+               quotas: Mapping[int, int]) -> list[tuple[int, int, int]]:
+    """For each quota (shortest window first): ``(days, limit, left)``, where ``left`` is
+    how many more appointments fit on ``day`` in every window of that length containing
+    it (0 when one is full). ``booked_days`` are the local dates of the person's other
+    appointments that count (booked or attended); ``quotas`` maps a window length in days
+    to the most appointments any such window may hold ({1: 2, 7: 4, 30: 10}). Every window
+    that contains ``day`` is checked, so the order in which people book does not matter."""
     ordinals = sorted(d.toordinal() for d in booked_days)
     target = day.toordinal()
+    out = []
     for days, limit in sorted(quotas.items()):
         if days < 1:
             continue
-        for first in range(target - days + 1, target + 1):
-            held = sum(1 for o in ordinals if first <= o < first + days)
-            if held + 1 > limit:
-                return QuotaBreach(days, limit)
+        held = max(sum(1 for o in ordinals if first <= o < first + days)
+                   for first in range(target - days + 1, target + 1))
+        out.append((days, limit, max(limit - held, 0)))
+    return out
+
+
+def quota_breach(*, booked_days: Iterable[date], day: date,
+                 quotas: Mapping[int, int]) -> QuotaBreach | None:
+    """The first quota (shortest window first) one more appointment on ``day`` would
+    exceed, if any (``quota_room`` with no room left)."""
+    for days, limit, left in quota_room(booked_days=booked_days, day=day, quotas=quotas):
+        if left < 1:
+            return QuotaBreach(days, limit)
     return None
 
 

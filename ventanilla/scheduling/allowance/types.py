@@ -147,16 +147,8 @@ class Allowance:
         its length around ``day`` (0 when full); empty when the service does not count."""
         if not self.service.counts_for_quota:
             return []
-        ordinals = sorted(d.toordinal() for d in self.quota_days)
-        target = day.toordinal()
-        out = []
-        for days, limit in sorted(quotas.quotas().items()):
-            if days < 1:
-                continue
-            held = max(sum(1 for o in ordinals if first <= o < first + days)
-                       for first in range(target - days + 1, target + 1))
-            out.append(QuotaRoom(days, limit, max(limit - held, 0)))
-        return out
+        return [QuotaRoom(days, limit, left) for days, limit, left in rules.quota_room(
+            booked_days=self.quota_days, day=day, quotas=quotas.quotas())]
 
 
 def _day_start(day: date, tz) -> datetime:
