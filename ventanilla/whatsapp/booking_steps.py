@@ -33,8 +33,6 @@ State = WhatsAppConversation.State
 SLOTS_OFFERED = 3
 CITIES_OFFERED = 5
 CITY_LEVEL = 1   # the geography level people name as a city (a canton, a province in Peru)
-# refusals of one specialty only: another specialty may still be offered after them
-SPECIALTY_REFUSALS = frozenset({"needs_referral", "not_for_age"})
 
 
 class BookingSteps:
@@ -81,15 +79,11 @@ class BookingSteps:
         from .conversation import _specialty_label
 
         self.say(refusal.message)
-        pack = get_pack(self.patient.country)
-        care = None
-        if refusal.reason in ("peasant_insurance", "not_covered", "child_turned_18"):
-            care = pack.care_elsewhere("peasant_insurance" if refusal.reason
-                                       == "peasant_insurance" else "not_covered")
+        care = refusal.care_elsewhere(self.patient.country)
         if care is not None:
             self.say(f"{care.explanation} {care.place}.")
         numbers = numbers_text(self.patient.country)
-        if refusal.reason in SPECIALTY_REFUSALS:
+        if refusal.specialty_only:
             # another specialty could still be booked for this patient
             self.say(_("You can call %(numbers)s, or write another specialty:")
                      % {"numbers": numbers} + "\n"
@@ -146,28 +140,46 @@ class BookingSteps:
             near=near, allowance=allowance, now=self.now)]
 
     def ask_city(self, allowance) -> None:
+        """The cities to choose from: the patient's own first when it has free times they
+        may book, then the nearest that have some (R-APT-14: a city without times is not
+        offered as a choice; it is named, so the person knows why it is missing)."""
         from .conversation import _specialty_label
 
-        geography = get_pack(self.patient.country).geography
         home = self._home_city()
-        counts = dict(self._cities_with_times(allowance, near=home)) if allowance else {}
-        codes = ([home] if home else []) + [c for c in counts if c != home]
-        codes = codes[:CITIES_OFFERED]
+        counts = self._cities_with_times(allowance, near=home) if allowance else []
+        label = _specialty_label(self.conv.data["specialty"])
+        if not counts:
+            self.conv.state = State.ASK_SPECIALTY
+            self.say(_("There are no free times in any city now. Try again tomorrow, "
+                       "write another specialty, or call %(numbers)s.")
+                     % {"numbers": numbers_text(self.patient.country)})
+            return
+        free = dict(counts)
+        geography = get_pack(self.patient.country).geography
+        if home and home not in free:
+            self.say(_("There are no free times for %(specialty)s in %(city)s at the "
+                       "moment. New times open every day.")
+                     % {"specialty": label, "city": _city_name(geography, home)})
+        codes = ([home] if home in free else []) + [c for c, _n in counts if c != home]
+        self._list_cities(codes[:CITIES_OFFERED], counts, home=home, question=_(
+            "In which city do you want the %(specialty)s appointment? Reply with the "
+            "number, or write the name of the city:") % {"specialty": label})
+
+    def _list_cities(self, codes: list[str], counts: list[tuple[str, int]], *,
+                     home: str = "", question: str) -> None:
+        geography = get_pack(self.patient.country).geography
+        free = dict(counts)
         self.conv.data["cities"] = codes
         self.conv.state = State.ASK_CITY
         lines = []
         for n, code in enumerate(codes, start=1):
-            free = counts.get(code, 0)
             line = f"{n}. {_city_name(geography, code)}"
             if code == home:
                 line += " " + _("(your city)")
             line += " — " + ngettext("%(count)d free time", "%(count)d free times",
-                                     free) % {"count": free}
+                                     free.get(code, 0)) % {"count": free.get(code, 0)}
             lines.append(line)
-        self.say(_("In which city do you want the %(specialty)s appointment? Reply with the "
-                   "number, or write the name of the city:")
-                 % {"specialty": _specialty_label(self.conv.data["specialty"])}
-                 + ("\n" + "\n".join(lines) if lines else ""))
+        self.say(question + "\n" + "\n".join(lines))
 
     def on_city(self, text: str) -> None:
         from .conversation import _catalogue_labels
@@ -213,14 +225,16 @@ class BookingSteps:
                                 allowance=allowance)[:SLOTS_OFFERED])
         city_name = _city_name(get_pack(self.patient.country).geography, city_code)
         if not slots:
-            others = [c for c, _n in self._cities_with_times(allowance, near=city_code)
-                      if c != city_code][:CITIES_OFFERED]
+            counts = self._cities_with_times(allowance, near=city_code)
+            others = [c for c, _n in counts if c != city_code][:CITIES_OFFERED]
             self.say(_("There are no free times for %(specialty)s in %(city)s at the "
                        "moment. New times open every day.")
                      % {"specialty": label, "city": city_name})
             if others:
                 conv.data["city"] = ""
-                self.ask_city_among(allowance, others)
+                self._list_cities(others, counts, question=_(
+                    "The nearest cities with free times (reply with the number of a "
+                    "city):"))
             else:
                 conv.state = State.ASK_SPECIALTY
                 self.say(_("There are no free times in any city now. Try again tomorrow, "
@@ -240,19 +254,6 @@ class BookingSteps:
                  + "\n" + "\n".join(lines) + "\n"
                  + _("Reply with the number of the time you want, or CITY to choose another "
                      "city."))
-
-    def ask_city_among(self, allowance, codes: list[str]) -> None:
-        """The nearest other cities with free times, after an empty one."""
-        geography = get_pack(self.patient.country).geography
-        counts = dict(self._cities_with_times(allowance))
-        self.conv.data["cities"] = codes
-        self.conv.state = State.ASK_CITY
-        lines = [f"{n}. {_city_name(geography, c)} — "
-                 + ngettext("%(count)d free time", "%(count)d free times",
-                            counts.get(c, 0)) % {"count": counts.get(c, 0)}
-                 for n, c in enumerate(codes, start=1)]
-        self.say(_("The nearest cities with free times:") + "\n" + "\n".join(lines) + "\n"
-                 + _("Reply with the number of a city."))
 
     def _offered_slot(self, index: int):
         from ventanilla.scheduling.selectors import slot_get

@@ -84,20 +84,13 @@ def _what(request, person):
     }
 
 
-# R-APT-14: the refusals whose "where to go instead" the country pack holds (R-HLP-01)
-_CARE = {"peasant_insurance": "peasant_insurance", "not_covered": "not_covered",
-         "child_turned_18": "not_covered"}
-
-
 def _refused(request, person, refusal, what=None):
     """R-APT-14: the refusal first, with the reason and where this person can go instead;
     never a link back into the same dead end. Choosing another person or specialty is
     offered only when another choice could succeed."""
-    others = what is not None and (len(_people(person)) > 1 or refusal.reason in (
-        "needs_referral", "child_turned_18", "not_for_age"))
-    pack = get_pack(person.country)
-    care = pack.care_elsewhere(_CARE.get(refusal.reason, "")) if refusal.reason in _CARE \
-        else None
+    others = what is not None and (len(_people(person)) > 1 or refusal.specialty_only
+                                   or refusal.reason == "child_turned_18")
+    care = refusal.care_elsewhere(person.country)
     return _render(request, "portal/appointments/refused.html", {
         "refusal": refusal, "what": what, "other_choice": others, "care": care,
         "country": person.country, "page_has_errors": request.method == "POST"},

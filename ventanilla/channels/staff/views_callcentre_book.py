@@ -107,11 +107,7 @@ def book_what(request: HttpRequest, public_id) -> HttpResponse:
 
 def _care(caller: Person, refusal):
     """Where a refused patient gets care instead (the country pack, R-HLP-01)."""
-    if refusal is None or refusal.reason not in ("peasant_insurance", "not_covered",
-                                                 "child_turned_18"):
-        return None
-    reason = "peasant_insurance" if refusal.reason == "peasant_insurance" else "not_covered"
-    return get_pack(caller.country).care_elsewhere(reason)
+    return refusal.care_elsewhere(caller.country) if refusal is not None else None
 
 
 def _allowance(caller: Person, what: dict, changing: Booking | None) -> Allowance | None:

@@ -44,6 +44,26 @@ class Refusal:
     message: str
     until: datetime | None = None    # a block's end; None: permanent or not a block
 
+    @property
+    def care_reason(self) -> str | None:
+        """The country pack's ``care_elsewhere`` entry that says where this person is seen
+        instead (R-HLP-01), when the refusal is about their coverage."""
+        return {RefusalReason.PEASANT_INSURANCE: "peasant_insurance",
+                RefusalReason.NOT_COVERED: "not_covered",
+                RefusalReason.CHILD_TURNED_18: "not_covered"}.get(self.reason)
+
+    @property
+    def specialty_only(self) -> bool:
+        """Refused for this specialty only: another specialty may still be booked."""
+        return self.reason in (RefusalReason.NEEDS_REFERRAL, RefusalReason.NOT_FOR_AGE)
+
+    def care_elsewhere(self, country: str):
+        """Where this person is seen instead, from the country pack, or None."""
+        from ventanilla.countries.registry import get_pack
+
+        reason = self.care_reason
+        return get_pack(country).care_elsewhere(reason) if reason else None
+
 
 @dataclass(frozen=True)
 class ClosedDay:

@@ -94,10 +94,10 @@ def test_r_apt_14_an_empty_city_offers_the_nearest_cities_with_times(
         make_slot(centre, specialties["dentistry"], quito_at(3, 11))
     ana.subdivision_code = "010150"   # Cuenca: no dentistry there
     ana.save(update_fields=["subdivision_code"])
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1")
-    replies = chat(ANA_PHONE, "1")
+    # her own city has no times: it is named, not offered as a choice (R-APT-14)
+    replies = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "1")
     assert replies[0].startswith("No hay horas libres para Odontología en Cuenca")
-    cities = [ln for ln in replies[1].splitlines() if ln[:2] in ("1.", "2.", "3.")]
+    cities = [ln for ln in replies[1].splitlines() if ln[:2] in ("1.", "2.", "3.", "4.")]
     assert [ln.split(" — ")[0] for ln in cities] == ["1. Azogues", "2. Quito",
                                                      "3. Esmeraldas"]
     assert "Centro Azogues" in chat(ANA_PHONE, "1")[0]
@@ -291,10 +291,10 @@ def test_r_apt_10_a_time_taken_meanwhile_offers_fresh_times(chat, ana, stranger,
 def test_no_free_times_is_not_a_dead_end(chat, ana, clinic, specialties):
     ana.subdivision_code = "170150"
     ana.save(update_fields=["subdivision_code"])
-    chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "2")
-    replies = chat(ANA_PHONE, "1")
-    assert replies[0].startswith("No hay horas libres para Medicina General en Quito")
-    assert "140" in replies[1]       # nothing anywhere: the numbers to call (R-HLP-01)
+    # nothing anywhere: said at once with the numbers to call (R-HLP-01), no city to pick
+    replies = chat(ANA_PHONE, "Hola", ANA["name"], ANA["id"], "2")
+    assert replies[0].startswith("Ahora no hay horas libres en ninguna ciudad")
+    assert "140" in replies[0]
     assert WhatsAppConversation.objects.get(phone=ANA_PHONE).state == "ask_specialty"
 
 
