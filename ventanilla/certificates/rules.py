@@ -156,3 +156,28 @@ def becomes_official(*, days: int, over_days: int | None) -> bool:
 
 def within_leave_days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range(days_inclusive(start, end))]
+
+
+def abroad_findings(*, issued_in: str, home_country: str, language: str,
+                    has_apostille: bool, has_translation: bool) -> list[Finding]:
+    """R-CER-05: a certificate issued in another country is an original, apostilled there,
+    and officially translated when it is not in Spanish. ``issued_in`` and
+    ``home_country`` are ISO country codes, ``language`` the certificate's (ISO 639-1)."""
+    if not issued_in or issued_in.upper() == home_country.upper():
+        return []
+    out: list[Finding] = []
+    if not has_apostille:
+        out.append(Finding("apostille", str(_(
+            "A certificate from abroad needs the apostille of the country where it was "
+            "issued: upload it."))))
+    if (language or "").lower() != "es" and not has_translation:
+        out.append(Finding("translation", str(_(
+            "A certificate that is not in Spanish needs an official translation: upload "
+            "it."))))
+    return out
+
+
+def review_due(*, submitted_on: date, working_days: int, add_working_days) -> date:
+    """R-CER-05: the institution's own deadline to validate a certificate (EsSalud's TUPA:
+    3 working days), counted with the country's holidays."""
+    return add_working_days(submitted_on, working_days)

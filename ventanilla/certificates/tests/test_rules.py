@@ -125,3 +125,26 @@ def test_r_cer_03_overlapping_rests_are_seen():
                           date(2026, 12, 9))
     assert not rules.overlaps(date(2026, 12, 1), date(2026, 12, 4), date(2026, 12, 5),
                               date(2026, 12, 9))
+
+
+def test_r_cer_05_a_certificate_from_abroad_needs_its_apostille_and_a_translation():
+    from_spain = rules.abroad_findings(issued_in="ES", home_country="EC", language="es",
+                                       has_apostille=False, has_translation=False)
+    assert [f.field for f in from_spain] == ["apostille"]      # Spanish: no translation
+    from_usa = rules.abroad_findings(issued_in="US", home_country="EC", language="en",
+                                     has_apostille=False, has_translation=False)
+    assert [f.field for f in from_usa] == ["apostille", "translation"]
+    assert rules.abroad_findings(issued_in="US", home_country="EC", language="en",
+                                 has_apostille=True, has_translation=True) == []
+    assert rules.abroad_findings(issued_in="EC", home_country="EC", language="en",
+                                 has_apostille=False, has_translation=False) == []
+
+
+def test_r_cer_05_the_validators_deadline_is_3_working_days_with_holidays():
+    pe = get_pack("PE")
+    # submitted Wednesday 23 December 2026; 25 December is a holiday, then a weekend
+    due = rules.review_due(submitted_on=date(2026, 12, 23),
+                           working_days=pe.certificate_review_working_days,
+                           add_working_days=pe.add_working_days)
+    # Thursday 24, (Friday 25 Christmas, the weekend), Monday 28, Tuesday 29
+    assert due == date(2026, 12, 29) and pe.is_working_day(due)
