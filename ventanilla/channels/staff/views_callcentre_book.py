@@ -223,11 +223,38 @@ def book_slots(request: HttpRequest, public_id) -> HttpResponse:
         "changing_starts": (get_pack(caller.country).localtime(changing.slot.starts_at)
                             if changing else None),
         "form": form, "has_slots": bool(choices), "what_url": what_url,
+        "other_cities": [] if choices else _other_cities(request, caller, allowance, city),
         "page": page, "more": more, "query": _query_without_page(request),
         "closed": [c for _d, c in sorted(allowance.closed.items())][:5],
         "ends": allowance.last_day_reason, "notice_hours": allowance.notice_hours,
         "phone_days": phone_days_text(days_of), "page_has_errors": bool(form.errors)},
         status=status)
+
+
+def _other_cities(request: HttpRequest, caller: Person, allowance, city) -> list[dict]:
+    """The empty state: the nearest cities with times this caller may book, to offer on
+    the phone (issue 12 item 6), each leading to its times."""
+    from urllib.parse import urlencode
+
+    from ventanilla.scheduling.nearby import places_with_times
+
+    geography = get_pack(caller.country).geography
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    out = []
+    for code, free, km in places_with_times(country=caller.country, service=allowance.service,
+                                            level=city.level, near=city.code,
+                                            allowance=allowance):
+        place = geography.get(code)
+        if code == city.code or place is None:
+            continue
+        query["city"], query["province"] = code, geography.top_level_of(code)
+        out.append({"city": place, "free": free,
+                    "km": round(km) if km is not None else None,
+                    "query": urlencode(query)})
+        if len(out) == 5:
+            break
+    return out
 
 
 def _book_or_move(request: HttpRequest, caller: Person, booked_for: Person, slot: Slot,

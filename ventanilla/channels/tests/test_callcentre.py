@@ -522,3 +522,27 @@ def test_r_apt_14_more_times_pages_through_every_free_time(operator, make_affili
         url = f"{urlsplit(url).path}?{more.group(1).replace('&amp;', '&')}"
     phone_day_slots = [s for s in medical["slots"] if local_weekday(s) in (0, 2, 4)]
     assert len(seen) == len(phone_day_slots) > 15
+
+
+def test_r_apt_14_an_empty_city_on_the_phone_lists_the_nearest_cities_with_times(
+        operator, make_affiliate, medical):
+    """The caller's city has no Dentistry: the operator is given the nearest cities that
+    do, across provinces, each leading to its times (issue 12 item 6)."""
+    from ventanilla.scheduling.models import Centre
+
+    Centre.objects.filter(pk=medical["centre"].pk).update(latitude=-0.2, longitude=-78.5)
+    Centre.objects.create(country="EC", kind=Centre.Kind.MEDICAL, code="ec-cue",
+                          name="Centro Cuenca", subdivision_code="010150",
+                          address="Av. Solano", latitude=-2.90, longitude=-79.00)
+    caller = make_affiliate(id_number=ODD_ID)
+    client = signed_in(operator)
+    url = (f"{caller_url(caller)}cita/horas/?booked_for={caller.public_id}"
+           "&specialty=dentistry&province=01&city=0101")
+    page = client.get(url).content.decode()
+    assert offered(page) == []
+    assert "The nearest cities with free times" in page
+    link = re.search(r'id="other-cities">\s*<li><a class="govuk-link" href="\?([^"]+)">Quito',
+                     page)
+    assert link is not None, page[page.find("other-cities") - 200:][:600]
+    quito = client.get(f"{urlsplit(url).path}?{link.group(1).replace('&amp;', '&')}")
+    assert offered(quito.content.decode())       # the link leads to Quito's times
