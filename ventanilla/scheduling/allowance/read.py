@@ -73,7 +73,17 @@ def booking_allowance(*, person, service: Service, booked_for=None,
                                         "H:i")}, booking)
     quota_days = tuple(day for booking, day in held if booking.slot.service.counts_for_quota)
     if limits:
-        for ordinal in range(today.toordinal(), horizon.toordinal() + 1):
+        # Only a day within a window's reach of an appointment held can be full (with every
+        # limit at least 1): the others need no count, so a person with nothing booked costs
+        # nothing and one with a few appointments a few dozen days, not a year of them.
+        first, last = today.toordinal(), horizon.toordinal()
+        if min(limits.values()) >= 1:
+            candidates = sorted({o for d in quota_days
+                                 for o in range(d.toordinal() - reach, d.toordinal() + reach + 1)
+                                 if first <= o <= last})
+        else:
+            candidates = list(range(first, last + 1))
+        for ordinal in candidates:
             day = date.fromordinal(ordinal)
             if day in closed:
                 continue

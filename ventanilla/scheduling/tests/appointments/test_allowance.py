@@ -217,3 +217,21 @@ def test_r_apt_14_restrict_and_allows_agree_and_nothing_offered_is_refused(
             with contextlib.suppress(_RolledBack), transaction.atomic():
                 book(slot, ana)          # raises if the offer was refused
                 raise _RolledBack
+
+
+def test_r_apt_11_the_full_days_are_those_a_count_of_every_day_gives(days, ana, general_ec):
+    """The allowance counts only the days near an appointment held; a count of every day of
+    the horizon finds the same full days."""
+    from ventanilla.scheduling import quotas, rules
+    from ventanilla.scheduling.allowance import HORIZON_DAYS
+
+    for day, key in ((6, "fm"), (6, "dent"), (9, "fm"), (12, "dent"), (19, "fm")):
+        book(days[day, key], ana)
+    allowance = booking_allowance(person=ana, service=general_ec, now=NOW)
+    today = allowance.today
+    every_day = {today + timedelta(days=i) for i in range(HORIZON_DAYS + 1)
+                 if rules.quota_breach(booked_days=allowance.quota_days,
+                                       day=today + timedelta(days=i),
+                                       quotas=quotas.quotas()) is not None}
+    full = {d for d, c in allowance.closed.items() if c.reason == ClosedReason.QUOTA}
+    assert full == every_day and full
