@@ -9,6 +9,8 @@ class Role(StrEnum):
     AGENT = "agent"              # service-centre agent: registers people at the counter
     REVIEWER = "reviewer"        # back office: reviews applications
     OPERATOR = "operator"        # call centre: books appointments by phone (R-APT-06)
+    VALIDATOR = "validator"      # validates private sick-leave certificates (R-CER-01..05)
+    CLINICIAN = "clinician"      # a medical centre's staff: attendance, rest certificates
     ADMINISTRATOR = "administrator"
 
 
@@ -47,7 +49,20 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "scheduling.view_referral",   # to tell a caller whether a specialty can be booked
         "cases.view_case",
     ],
+    Role.VALIDATOR: [
+        "certificates.view_certificate",
+        "certificates.review_certificate",
+        "cases.view_case",
+    ],
+    Role.CLINICIAN: [
+        "people.view_person",
+        "scheduling.view_booking",
+        "scheduling.change_booking",   # records whether the patient came
+        "certificates.view_certificate",
+        "certificates.issue_certificate",   # R-CER-01: valid as issued
+    ],
     Role.ADMINISTRATOR: [
+        "certificates.view_certificate",
         "registration.review_application",
         "registration.register_in_person",
         "registration.view_application",

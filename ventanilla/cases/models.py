@@ -35,6 +35,8 @@ class CaseKind(models.TextChoices):
     # R-DEP-01..03: extending coverage to a dependant
     DEPENDANT_SPOUSE = "dependant_spouse", _("Coverage for a spouse or partner")
     DEPENDANT_CHILD = "dependant_child", _("Coverage for a child")
+    # R-CER-01..05: validation of a sick-leave certificate
+    SICK_LEAVE = "sick_leave", _("Validation of a sick-leave certificate")
 
 
 class Case(BaseModel):

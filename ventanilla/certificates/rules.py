@@ -181,3 +181,54 @@ def review_due(*, submitted_on: date, working_days: int, add_working_days) -> da
     """R-CER-05: the institution's own deadline to validate a certificate (EsSalud's TUPA:
     3 working days), counted with the country's holidays."""
     return add_working_days(submitted_on, working_days)
+
+
+# What only a person can judge on the scan (R-CER-01): the validator ticks each before a
+# certificate is validated.
+CHECKLIST = {
+    "letterhead": _("The doctor's letterhead: name, specialty, hospital or clinic"),
+    "typed": _("Typed, not handwritten"),
+    "stamp": _("The doctor's stamp with the registration code"),
+    "no_amendments": _("No amendments, crossings-out or corrections"),
+    "legible": _("Every part legible, and the typed fields match the paper"),
+}
+# From abroad (R-CER-05), also:
+CHECKLIST_ABROAD = {
+    "apostille": _("The apostille of the country of issue"),
+    "translation": _("The official translation, when it is not in Spanish"),
+}
+
+# Why a validator rejects (R-CER-03: every failing requirement listed); "other" needs the
+# validator's own words.
+REJECTION_REASONS = {
+    "no_letterhead": _("It has no letterhead with the doctor's name, specialty and "
+                       "establishment."),
+    "handwritten": _("It is handwritten; it must be typed."),
+    "no_stamp": _("It has no stamp with the doctor's registration code."),
+    "amended": _("It has amendments or corrections."),
+    "illegible": _("Parts of it cannot be read."),
+    "fields_mismatch": _("What was typed does not match the paper."),
+    "diagnosis_mismatch": _("The diagnosis does not match its ICD-10 code."),
+    "doctor_not_registered": _("The doctor is not in the registry of health "
+                               "professionals."),
+    "not_original": _("It is not the original, or the apostille is missing."),
+    "late_not_justified": _("It was submitted late without a reason that can be "
+                            "accepted."),
+    "other": _("Another reason (see the note)."),
+}
+
+
+def decision_findings(*, checklist: set[str], abroad: bool, language: str) -> list[str]:
+    """The checklist items not yet ticked for a validation (an empty list: it may be
+    validated)."""
+    needed = set(CHECKLIST)
+    if abroad:
+        needed.add("apostille")
+        if (language or "es").lower() != "es":
+            needed.add("translation")
+    return sorted(needed - set(checklist))
+
+
+def official_number(*, prefix: str, country: str, year: int, sequence: int) -> str:
+    """R-CER-04 (Peru): the CITT's own number, e.g. CITT-PE-2026-0000042."""
+    return f"{prefix}-{country}-{year}-{sequence:07d}"

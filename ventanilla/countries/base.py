@@ -276,6 +276,13 @@ class CountryPack:
     certificate_online_max_days: ClassVar[int | None] = None
     certificate_official_over_days: ClassVar[int | None] = None
     certificate_review_working_days: ClassVar[int] = 3
+    # The doctor's registration code on a certificate's stamp (R-CER-01), as a regular
+    # expression over the upper-cased text, and an example for the message; None: not
+    # checked.
+    doctor_registration_pattern: ClassVar[str | None] = None
+    doctor_registration_example: ClassVar[str] = ""
+    # R-CER-04 (Peru): the prefix of the official incapacity certificate's number.
+    official_certificate_prefix: ClassVar[str] = ""
     # Which situation questions of the application matter for this country's checklist.
     situation_questions: ClassVar[tuple[str, ...]] = ("documents_in_other_language",)
     # Affiliation and contributions (R-AFF-01..08). Defaults become editable rows.

@@ -141,6 +141,25 @@ def _opted_in(booking) -> WhatsAppConversation | None:
     return next((opted[p] for p in phones if p in opted), None)
 
 
+def person_notice_queue(*people, text) -> str | None:
+    """A notice to the first of ``people`` whose registered mobile opted in to WhatsApp
+    messages; ``text()`` is called in that conversation's language. Returns the number, or
+    None when none has opted in."""
+    phones = [p for p in (rules.digits(person.mobile_phone) for person in people if person)
+              if p]
+    if not phones:
+        return None
+    opted = {c.phone: c for c in WhatsAppConversation.objects.filter(phone__in=phones,
+                                                                      whatsapp_opt_in=True)}
+    conv = next((opted[p] for p in phones if p in opted), None)
+    if conv is None:
+        return None
+    with translation.override(conv.language):
+        body = str(text())
+    _queue(phone=conv.phone, body=body, conv=conv)
+    return conv.phone
+
+
 def booking_copy_queue(booking) -> str | None:
     """A copy of an appointment the person asked for on its page (UX.md: WhatsApp copies),
     to the registered mobile that opted in. Returns the number, or None when none has."""

@@ -76,6 +76,11 @@ class PeruPack(LuhnRegistrationNumbers, CountryPack):
     # R-CER-04: a private rest over 20 days becomes an official CITT; R-CER-05: EsSalud's
     # TUPA gives its validators 3 working days.
     certificate_official_over_days = 20
+    official_certificate_prefix = "CITT"
+    # R-CER-01: the stamp carries the doctor's number in the Colegio Médico del Perú
+    # (CMP), up to six digits, often written "CMP 012345".
+    doctor_registration_pattern = r"(C\.?\s*M\.?\s*P\.?\s*(N[º°O.]?\s*)?)?\d{1,6}"
+    doctor_registration_example = "CMP 012345"
     # R-APT-06: no day-by-ID rule is published for EsSalud's phone booking (R-APT-13), so
     # ``phone_booking_weekdays`` keeps the base class's "no restriction".
 
