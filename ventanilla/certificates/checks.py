@@ -74,6 +74,7 @@ class CertificateIn:
     rest_start: str = ""
     rest_end: str = ""
     rest_days: str = ""
+    rest_days_words: str = ""     # R-CER-04 (Ecuador): "tres"
     admitted_on: str = ""
     discharged_on: str = ""
     procedure: str = ""
@@ -228,6 +229,14 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
     if rest_days is None and not text["rest_days"]:
         out.append(Finding("rest_days", _("Enter the number of days of rest.")))
     values["rest_days"] = rest_days
+    values["rest_days_words"] = text["rest_days_words"]
+    words = rules.days_in_words_finding(
+        days=rest_days, words=text["rest_days_words"],
+        required=(pack.certificate_days_in_words
+                  and text["issued_country"].upper() in ("", pack.code)),
+        language=text["language"] or "es")
+    if words is not None:
+        out.append(words)
     out.extend(rules.rest_findings(start=days_found["rest_start"], end=days_found["rest_end"],
                                    days=rest_days, issued_on=days_found["issued_on"],
                                    today=today))

@@ -148,3 +148,31 @@ def test_r_cer_05_the_validators_deadline_is_3_working_days_with_holidays():
                            add_working_days=pe.add_working_days)
     # Thursday 24, (Friday 25 Christmas, the weekend), Monday 28, Tuesday 29
     assert due == date(2026, 12, 29) and pe.is_working_day(due)
+
+
+@pytest.mark.parametrize("days, words", [
+    (3, "tres"), (3, "Tres (3) días"), (16, "dieciséis"), (16, "dieciseis"),
+    (16, "diez y seis"), (21, "veintiún días"), (21, "veintiuno"), (30, "TREINTA"),
+    (31, "treinta y uno"), (1, "un día")])
+def test_r_cer_04_days_in_words_agree_with_the_figure(days, words):
+    assert rules.days_in_words_finding(days=days, words=words, required=True,
+                                       language="es") is None
+
+
+@pytest.mark.parametrize("days, words, message", [
+    (3, "cuatro", "The days in words (cuatro) do not say 3. The certificate must give the "
+                  "same number in figures and in words."),
+    (3, "", "Enter the days of rest in words, as the certificate writes them."),
+])
+def test_r_cer_04_days_in_words_that_disagree_or_are_missing(days, words, message):
+    finding = rules.days_in_words_finding(days=days, words=words, required=True,
+                                          language="es")
+    assert finding is not None and finding.field == "rest_days_words"
+    assert finding.message == message
+
+
+def test_r_cer_04_days_in_words_only_where_the_country_asks_and_in_spanish():
+    assert rules.days_in_words_finding(days=3, words="", required=False, language="es") is None
+    assert rules.days_in_words_finding(days=3, words="", required=True, language="en") is None
+    assert get_pack("EC").certificate_days_in_words
+    assert not get_pack("PE").certificate_days_in_words
