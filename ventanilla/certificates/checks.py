@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from ventanilla.core.dates import day_text
 from ventanilla.countries.base import IdInvalid
 
 from . import rules
@@ -333,7 +334,7 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
         if start > submitted_on:
             out.append(Finding("rest_start", _(
                 "A certificate is submitted from its first day of rest, %(day)s: come back "
-                "then.") % {"day": start.strftime("%d/%m/%Y")}))
+                "then.") % {"day": day_text(start)}))
         # R-CER-04: the deadline; a late one needs a written justification
         deadline = rules.submission_deadline(
             rest_end=end, submitted_on=submitted_on,
@@ -343,7 +344,7 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
         checked.late = deadline.late
         values["late_reason"] = text["late_reason"]
         if deadline.late:
-            last = deadline.last_day.strftime("%d/%m/%Y") if deadline.last_day else ""
+            last = day_text(deadline.last_day) if deadline.last_day else ""
             if not text["late_reason"]:
                 out.append(Finding("late_reason", _(
                     "The last day to submit this certificate was %(day)s. Write why it is "
@@ -367,6 +368,6 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
                 out.append(Finding("rest_start", _(
                     "These days overlap certificate %(reference)s (%(start)s to %(end)s) of "
                     "the same person.") % {
-                    "reference": other.reference, "start": other.start.strftime("%d/%m/%Y"),
-                    "end": other.end.strftime("%d/%m/%Y")}, blocking=False))
+                    "reference": other.reference, "start": day_text(other.start),
+                    "end": day_text(other.end)}, blocking=False))
     return checked

@@ -24,14 +24,14 @@ def test_r_cer_05_each_outcome_is_queued_by_e_mail_and_whatsapp_where_opted_in(
                 .values_list("to", "status")) == [("ana@example.com", "sent")] * 2
     ref = cert.case.reference
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["ana@example.com"], f"We received your certificate {ref}"),
-        (["ana@example.com"], f"Your certificate {ref} needs a correction")]
+        (["ana@example.com"], f"Recibimos su certificado {ref}"),
+        (["ana@example.com"], f"Su certificado {ref} necesita una corrección")]
     assert "The stamp is cut off: photograph the whole page." in mail.outbox[1].body
     assert f"/portal/certificados/{ref}/corregir/" in mail.outbox[1].body
     texts = list(WhatsAppMessage.objects.filter(direction="out").order_by("pk")
                  .values_list("body", flat=True))
     assert texts == [
-        f"We received certificate {ref}. A validator decides by 10/12/2026.",
+        f"We received certificate {ref}. A validator decides by 10 December 2026.",
         f"Certificate {ref} needs a correction: open it in your account to fix it."]
 
 

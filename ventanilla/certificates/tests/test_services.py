@@ -118,7 +118,7 @@ def test_r_cer_04_a_late_ecuadorian_certificate_asks_for_its_justification(submi
     # 8 working days after Wednesday 4 November (Cuenca's independence day, 3 November,
     # is before it): Monday 16 November
     assert refused.value.fields == {"late_reason": (
-        "The last day to submit this certificate was 16/11/2026. Write why it is submitted "
+        "The last day to submit this certificate was 16 November 2026. Write why it is submitted "
         "late: the validator decides whether the reason is accepted.")}
     cert = submit(typed(issued_on="02/11/2026", rest_start="02/11/2026",
                         rest_end="04/11/2026",
@@ -141,7 +141,7 @@ def test_r_cer_03_an_overlapping_certificate_is_flagged_to_the_validator(submit)
     second = submit(typed(rest_start="03/12/2026", rest_end="04/12/2026", rest_days="2",
                           rest_days_words="dos", issued_on="03/12/2026"))
     assert second.flags == [{"field": "rest_start", "message": (
-        f"These days overlap certificate {first.case.reference} (01/12/2026 to 03/12/2026) "
+        f"These days overlap certificate {first.case.reference} (1 December 2026 to 3 December 2026) "
         "of the same person.")}]
 
 
