@@ -245,6 +245,12 @@ def test_r_cer_04_a_peruvian_25_day_rest_becomes_a_citt(make_affiliate, validato
     done = services.certificate_validate(certificate=cert, actor=validator_pe,
                                          checklist=ALL_CHECKS, now=now)
     assert done.official_number == "CITT-PE-2026-0000001"
+    from ventanilla.cases.selectors import case_history
+
+    assert [e["text"] for e in case_history(done.case)] == [
+        "Application started", "Certificate submitted for validation",
+        "Certificate validated. It is now the incapacity certificate (CITT) "
+        "CITT-PE-2026-0000001"]
 
 
 def test_r_cer_05_the_employer_sees_dates_never_the_diagnosis(submit, validator_ec):
