@@ -14,12 +14,12 @@ from .verify import Verified, certificate_verify
 
 __all__ = [
     "FilesSweep",
-    "certificate_files_sweep",
     "Upload",
     "Verified",
     "certificate_audit",
     "certificate_check",
     "certificate_correct",
+    "certificate_files_sweep",
     "certificate_issue",
     "certificate_reject",
     "certificate_return",
