@@ -7,8 +7,9 @@ from ventanilla.registration.services import documents_sweep
 
 
 class Command(BaseCommand):
-    help = ("Delete stored registration documents and certificate scans that no row points at (what a crash "
-            "between writing a file and committing its row leaves), once older than the "
+    help = ("Delete stored registration documents and certificate scans that no row "
+            "points at (what a crash between writing a file and committing its row "
+            "leaves), once older than the "
             "grace period, and report rows whose file is missing. Safe to run repeatedly "
             "(daily); exits with status 1 when a row points at a missing file.")
 
