@@ -185,6 +185,7 @@ class _Index(NamedTuple):
     compacts: tuple[str, ...]  # the same without the dot
     words: tuple[str, ...]  # every word of their descriptions and codes, sorted
     postings: tuple[frozenset[int], ...]  # for each word, the items (by position) it is in
+    trigrams: dict[str, frozenset[int]]  # three letters → the words (by position) they are in
 
 
 @functools.cache
@@ -202,11 +203,16 @@ def _index() -> _Index:
         for word in text.split():
             postings.setdefault(word, set()).add(at)
     words = tuple(sorted(postings))
+    trigrams: dict[str, set[int]] = {}
+    for at, word in enumerate(words):
+        for start in range(len(word) - 2):
+            trigrams.setdefault(word[start : start + 3], set()).add(at)
     return _Index(
         codes,
         tuple(c.replace(".", "") for c in codes),
         words,
         tuple(frozenset(postings[w]) for w in words),
+        {gram: frozenset(found) for gram, found in trigrams.items()},
     )
 
 
@@ -218,8 +224,13 @@ def _starting(index: _Index, word: str) -> set[int]:
 
 
 def _containing(index: _Index, word: str) -> set[int]:
-    """The items with a word that has ``word`` in it (anywhere)."""
-    return set().union(*(p for w, p in zip(index.words, index.postings, strict=True) if word in w))
+    """The items with a word that has ``word`` (three letters or more) in it anywhere: the
+    words with every three letters of it, then those that have it whole."""
+    grams = sorted(
+        (index.trigrams.get(word[i : i + 3], frozenset()) for i in range(len(word) - 2)), key=len
+    )
+    candidates = grams[0].intersection(*grams[1:])
+    return set().union(*(index.postings[w] for w in candidates if word in index.words[w]))
 
 
 def icd10_search(q: str, language: str | None = None, limit: int = SEARCH_LIMIT) -> list[Icd10Item]:
