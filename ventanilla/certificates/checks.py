@@ -176,7 +176,7 @@ def icd10_finding(answer: Icd10Answer) -> Finding | None:
     valid codes to choose from."""
     if answer.valid:
         return None
-    nearest = ", ".join(code for code, _desc in answer.nearest)
+    nearest = ", ".join(item.code for item in answer.nearest)
     if answer.problem == Icd10Problem.EMPTY:
         return Finding("icd10_code", _("Enter the ICD-10 code of the diagnosis, for example "
                                        "J06.9."))

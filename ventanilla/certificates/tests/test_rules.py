@@ -14,7 +14,7 @@ from ventanilla.countries.registry import get_pack
 
 @pytest.mark.parametrize("typed", ["j069", "J06.9", "j06.9", " J06 .9 "])
 def test_r_cer_03_an_icd10_code_is_read_without_regard_to_case_spaces_or_dot(typed):
-    answer = icd10_lookup(typed)
+    answer = icd10_lookup(typed, language="en")
     assert answer.valid and answer.code == "J06.9"
     assert answer.description == "Acute upper respiratory infection, unspecified"
 
@@ -33,7 +33,7 @@ def test_r_cer_03_nonsense_gets_a_reason_and_the_nearest_valid_codes(typed, prob
     assert not answer.valid and answer.problem == problem
     if first_nearest is not None:
         assert answer.nearest[0][0] == first_nearest
-    for code, _description in answer.nearest:        # every suggestion is itself valid
+    for code, _description, _language in answer.nearest:   # each suggestion is valid
         assert icd10_lookup(code).valid, code
 
 
