@@ -64,3 +64,14 @@ class BookingNotAttended(Conflict):
     code = "CERTIFICATE_BOOKING_NOT_ATTENDED"
     default_message = _("A rest certificate is issued only for an appointment the patient "
                         "attended.")
+
+
+class BookingNotMedical(Conflict):
+    code = "CERTIFICATE_BOOKING_NOT_MEDICAL"
+    default_message = _("A rest certificate is issued only for a medical appointment, not "
+                        "for an office visit.")
+
+
+class CertificateAlreadyIssued(Conflict):
+    code = "CERTIFICATE_ALREADY_ISSUED"
+    default_message = _("This appointment already has its rest certificate.")

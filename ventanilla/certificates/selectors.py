@@ -7,9 +7,11 @@ from datetime import date
 from uuid import UUID
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.cases import rules as case_rules
+from ventanilla.cases.selectors import case_history
 
 from .checks import OtherRest, PatientFacts
 from .errors import CertificateNotFound
@@ -121,6 +123,101 @@ def queue_next(country: str, filters: QueueFilters, *, today: date,
     if after is not None:
         qs = qs.exclude(pk=after.pk)
     return qs.first()
+
+
+QUEUE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue, found from a neighbour's position (keyset: no OFFSET and no
+    COUNT, so page 2,000 of 100,000 is as fast as the first). ``after`` / ``before`` are the
+    references to ask for the next / the previous page with, empty on the last / first."""
+
+    rows: list[Certificate]
+    after: str
+    before: str
+
+
+def _anchor(country: str, reference: str) -> Certificate | None:
+    where = _by_reference(reference) if reference else None
+    if where is None:
+        return None
+    return (Certificate.objects.filter(where, country=country)
+            .only("pk", "due_on").first())
+
+
+def _later_than(anchor: Certificate) -> Q:
+    if anchor.due_on is None:
+        return Q(pk__gt=anchor.pk)
+    return Q(due_on__gt=anchor.due_on) | Q(due_on=anchor.due_on, pk__gt=anchor.pk)
+
+
+def _earlier_than(anchor: Certificate) -> Q:
+    if anchor.due_on is None:
+        return Q(pk__lt=anchor.pk)
+    return Q(due_on__lt=anchor.due_on) | Q(due_on=anchor.due_on, pk__lt=anchor.pk)
+
+
+def queue_page(country: str, filters: QueueFilters, *, today: date, after: str = "",
+               before: str = "", size: int = QUEUE_PAGE_SIZE) -> QueuePage:
+    """A page of ``queue``: the first, the one after the certificate ``after`` or the one
+    before the certificate ``before`` (references; an unknown one gives the first page)."""
+    qs = queue(country, filters, today=today)
+    anchor_after = _anchor(country, after)
+    anchor_before = None if anchor_after else _anchor(country, before)
+    if anchor_before is not None:
+        rows = list(qs.filter(_earlier_than(anchor_before))
+                    .order_by("-due_on", "-id")[:size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        return QueuePage(rows, after=rows[-1].case.reference if rows else "",
+                         before=rows[0].case.reference if rows and more_before else "")
+    if anchor_after is not None:
+        qs = qs.filter(_later_than(anchor_after))
+    rows = list(qs[:size + 1])
+    more_after = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(rows, after=rows[-1].case.reference if rows and more_after else "",
+                     before=rows[0].case.reference if rows and anchor_after else "")
+
+
+def queue_after(country: str, filters: QueueFilters, *, today: date,
+                cert: Certificate) -> Certificate | None:
+    """The certificate after ``cert`` in the filtered queue (to skip one, undecided)."""
+    return queue(country, filters, today=today).filter(_later_than(cert)).first()
+
+
+def certificates_of_bookings(bookings) -> dict[int | None, Certificate]:
+    """The institution's certificates issued for these bookings, by booking id (one query
+    for a day's list)."""
+    ids = [b.pk for b in bookings]
+    if not ids:
+        return {}
+    return {c.booking_id: c for c in Certificate.objects.select_related("case")
+            .filter(booking_id__in=ids)}
+
+
+def _event_texts() -> dict[str, str]:
+    return {
+        "certificate_submitted": _("Certificate submitted for validation"),
+        "certificate_corrected": _("Certificate corrected and submitted again"),
+        "certificate_validated": _("Certificate validated"),
+        "certificate_rejected": _("Certificate rejected"),
+        "certificate_returned": _("Certificate sent back for a correction"),
+        "certificate_issued": _("Certificate issued by the institution's medical unit"),
+    }
+
+
+def certificate_history(cert: Certificate, *, public_only: bool = True) -> list[dict]:
+    """The case's history in words (``cases.selectors.case_history`` knows the
+    registration's events; the certificates' are worded here)."""
+    texts = _event_texts()
+    history = case_history(cert.case, public_only=public_only)
+    for event in history:
+        if event["code"] in texts:
+            event["text"] = texts[event["code"]]
+    return history
 
 
 def current_files(cert: Certificate) -> dict:
