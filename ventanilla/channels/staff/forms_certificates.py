@@ -32,7 +32,7 @@ class CertificateQueueForm(forms.Form):
         label=_("Kind of certificate"), required=False,
         error_messages={"invalid_choice": _("Choose a kind of certificate from the list")})
     centro = TextField(label=_("Hospital, clinic or practice"), required=False,
-                       max_length=CENTRE_MAX,
+                       max_length=CENTRE_MAX, widget=forms.TextInput(attrs={"width": "20"}),
                        help_text=_("Part of its name is enough"))
     vencidos = forms.BooleanField(label=_("Overdue only"), required=False)
 
@@ -66,6 +66,7 @@ class ValidateForm(forms.Form):
     """The checklist of what only a person can judge on the scan; the service refuses a
     validation with an item not ticked."""
 
+    govuk_mark_optional = False
     prefix = "validar"
     checklist = forms.MultipleChoiceField(
         label=_("Checked on the scan"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -86,6 +87,7 @@ class ValidateForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    govuk_mark_optional = False
     prefix = "rechazar"
     reasons = forms.MultipleChoiceField(
         label=_("Why it is rejected"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -98,6 +100,7 @@ class RejectForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    govuk_mark_optional = False
     prefix = "devolver"
     note = TextField(label=_("What the person must correct"), required=False,
                      max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}),

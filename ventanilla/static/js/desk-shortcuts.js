@@ -33,7 +33,8 @@ document.addEventListener("keydown", (event) => {
     window.location.assign(target.href);
     return;
   }
-  const control = target.querySelector("input, textarea, select, button") || target;
+  const control = target.querySelector(
+    "input:not([type=hidden]), textarea, select, button") || target;
   control.focus();
   control.scrollIntoView({ block: "center" });
 });
