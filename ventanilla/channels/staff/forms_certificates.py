@@ -16,6 +16,14 @@ from ventanilla.core.fields import TextField
 from ventanilla.countries.registry import all_packs
 
 CENTRE_MAX = 160     # Certificate.establishment
+# The statuses as staff read them (the model's labels speak to the person: "sent back to
+# you")
+STAFF_STATUS = {
+    Certificate.Status.SUBMITTED: _("Waiting for validation"),
+    Certificate.Status.RETURNED: _("Sent back for a correction"),
+    Certificate.Status.VALIDATED: _("Validated"),
+    Certificate.Status.REJECTED: _("Rejected"),
+}
 
 
 class CertificateQueueForm(forms.Form):
@@ -42,7 +50,7 @@ class CertificateQueueForm(forms.Form):
             self._choices("pais", [(p.code, p.name) for p in all_packs()])
         else:
             del self.fields["pais"]
-        self._choices("estado", list(Certificate.Status.choices))
+        self._choices("estado", list(STAFF_STATUS.items()))
         self._choices("tipo", [("", _("Any kind")), *Certificate.Kind.choices])
 
     def _choices(self, name: str, choices) -> None:

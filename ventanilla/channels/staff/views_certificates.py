@@ -96,6 +96,7 @@ def certificate_queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts(country, today=today)
     query = _filter_query(request)
     rows = [{"cert": c, "late": _overdue_days(c, today),
+             "status": forms.STAFF_STATUS.get(c.status, c.status),
              "url": _with_query(reverse("staff:certificate", args=[c.case.reference]), query)}
             for c in page.rows]
     audit_record(actor=request.user, action="certificate.queue.view",
@@ -162,6 +163,7 @@ def _page(request: HttpRequest, cert: Certificate, *, decision_forms: dict | Non
         "cert": cert,
         "pack": pack,
         "late": _overdue_days(cert, today),
+        "status_label": forms.STAFF_STATUS.get(cert.status, cert.status),
         "files": [_file_shown(cert, f) for f in files if f.is_current],
         "earlier_files": [_file_shown(cert, f) for f in files if not f.is_current],
         "icd10": icd10_lookup(cert.icd10_code),
@@ -272,10 +274,10 @@ def certificate_decide(request: HttpRequest, reference: str, action: str) -> Htt
                                      today=get_pack(cert.country).today(), after=done)
     query = _filter_query(request)
     if following is None:
-        messages.success(request, f"{DONE[action](done)} "
-                                  f"{_('No more certificates are waiting in this queue.')}")
+        then = _("No more certificates are waiting in this queue.")
+        messages.success(request, f"{DONE[action](done)} {then}")
         return redirect(_with_query(reverse("staff:certificates"), query))
-    messages.success(request, f"{DONE[action](done)} "
-                              f"{_('This is the next certificate waiting.')}")
+    then = _("This is the next certificate waiting.")
+    messages.success(request, f"{DONE[action](done)} {then}")
     return redirect(_with_query(reverse("staff:certificate", args=[following.case.reference]),
                                 query))
