@@ -65,8 +65,8 @@ def certificate_issue(request: HttpRequest, public_id) -> HttpResponse:
     if selectors.certificates_of_bookings([booking]):
         return redirect("staff:certificate_issued", public_id=booking.public_id)
     visit = _visit(booking, request.user)
-    form = forms.IssueForm(request.POST if request.method == "POST" else None, initial={
-        "kind": "illness", "rest_start": visit["starts_at"].strftime("%d/%m/%Y")})
+    form = forms.IssueForm(request.POST if request.method == "POST" else None,
+                           initial={"kind": "illness"})
     errors: list[str] = []
     status = 200
     if request.method == "POST" and form.is_valid():

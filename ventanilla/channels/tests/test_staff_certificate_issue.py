@@ -74,7 +74,7 @@ def test_r_cer_01_issuing_it_gives_the_reference_at_once(seen, doctor, ana):
     client = signed_in(doctor)
     page = client.get(form_of(seen))
     assert page.status_code == 200
-    assert 'value="07/12/2026"' in page.content.decode()   # the visit's day, to start
+    assert re.search(r'value="illness"[^>]* checked', page.content.decode())
     response = client.post(form_of(seen), FORM)
     assert response.status_code == 302
     assert response["Location"] == f"{form_of(seen)}emitido/"
