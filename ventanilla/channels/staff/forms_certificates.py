@@ -6,6 +6,7 @@ of a rejection, what a note must say, the dates and the ICD-10 code of an issued
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.certificates import rules
@@ -15,10 +16,11 @@ from ventanilla.certificates.services.review import NOTE_MAX
 from ventanilla.core.fields import TextField
 from ventanilla.countries.registry import all_packs
 
+StrOrPromise = str | Promise
 CENTRE_MAX = 160     # Certificate.establishment
 # The statuses as staff read them (the model's labels speak to the person: "sent back to
 # you")
-STAFF_STATUS = {
+STAFF_STATUS: dict[str, StrOrPromise] = {
     Certificate.Status.SUBMITTED: _("Waiting for validation"),
     Certificate.Status.RETURNED: _("Sent back for a correction"),
     Certificate.Status.VALIDATED: _("Validated"),
