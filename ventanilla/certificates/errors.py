@@ -69,6 +69,17 @@ class BookingNotAttended(Conflict):
                         "attended.")
 
 
+class BookingNotMedical(Conflict):
+    code = "CERTIFICATE_BOOKING_NOT_MEDICAL"
+    default_message = _("A rest certificate is issued only for a medical appointment, not "
+                        "for an office visit.")
+
+
+class CertificateAlreadyIssued(Conflict):
+    code = "CERTIFICATE_ALREADY_ISSUED"
+    default_message = _("This appointment already has its rest certificate.")
+
+
 class Icd10CodeRefused(NotFound):
     """R-CER-03: not a codable item of the classification. The code says why
     (``ICD10_MALFORMED``, ``ICD10_UNKNOWN``, ``ICD10_NOT_SPECIFIC``, ``ICD10_EMPTY``) and

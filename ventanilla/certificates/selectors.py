@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.cases import rules as case_rules
+from ventanilla.cases.selectors import case_history
 
 from .checks import OtherRest, PatientFacts
 from .errors import CertificateNotFound
@@ -92,11 +95,17 @@ def queue(country: str, filters: QueueFilters, *, today: date) -> QuerySet[Certi
         qs = qs.filter(status=filters.status)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    if filters.centre:
-        qs = qs.filter(establishment__icontains=filters.centre)
     if filters.overdue_only:
         qs = qs.filter(due_on__lt=today)
-    return qs.select_related(*_LIST_RELATED).order_by("due_on", "id")
+    qs = qs.select_related(*_LIST_RELATED)
+    if filters.centre:
+        # No index finds a part of a name: read the rows and sort the matches (60 ms at
+        # 100,000 on PostgreSQL) rather than walk the due-date index to the end when few
+        # match (160 ms); the same order, as an expression the planner cannot take from
+        # the index.
+        qs = qs.filter(establishment__icontains=filters.centre)
+        return qs.order_by(Coalesce("due_on", "due_on"), "id")
+    return qs.order_by("due_on", "id")
 
 
 @dataclass(frozen=True)
@@ -107,11 +116,16 @@ class QueueCounts:
 
 
 def queue_counts(country: str, *, today: date) -> QueueCounts:
-    row = (Certificate.objects.filter(country=country, source=Certificate.Source.PRIVATE,
-                                      status=Certificate.Status.SUBMITTED)
-           .aggregate(waiting=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)),
-                      oldest=Min("due_on")))
-    return QueueCounts(row["waiting"], row["overdue"], row["oldest"])
+    """The certificates of a country waiting, how many are overdue, the oldest due date.
+
+    Three reads that the queue's index (country, status, due_on, id) answers alone: the
+    institution's certificates are issued validated, never waiting, so no ``source`` test
+    (which would read every row of a 100,000-row queue); the oldest is the index's first
+    entry; one aggregate with a FILTER made PostgreSQL scan the table instead."""
+    waiting = Certificate.objects.filter(country=country, status=Certificate.Status.SUBMITTED)
+    return QueueCounts(waiting=waiting.count(),
+                       overdue=waiting.filter(due_on__lt=today).count(),
+                       oldest_due=waiting.aggregate(oldest=Min("due_on"))["oldest"])
 
 
 def queue_next(country: str, filters: QueueFilters, *, today: date,
@@ -121,6 +135,113 @@ def queue_next(country: str, filters: QueueFilters, *, today: date,
     if after is not None:
         qs = qs.exclude(pk=after.pk)
     return qs.first()
+
+
+QUEUE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue, found from a neighbour's position (keyset: no OFFSET and no
+    COUNT, so page 2,000 of 100,000 is as fast as the first). ``after`` / ``before`` are the
+    references to ask for the next / the previous page with, empty on the last / first."""
+
+    rows: list[Certificate]
+    after: str
+    before: str
+
+
+def _anchor(country: str, reference: str) -> Certificate | None:
+    where = _by_reference(reference) if reference else None
+    if where is None:
+        return None
+    return (Certificate.objects.filter(where, country=country)
+            .only("pk", "due_on").first())
+
+
+# (due_on, id) after / before the anchor's. The outer range on due_on alone is what lets
+# the queue's index start at the anchor: with only the OR, PostgreSQL read every row
+# before it (200 ms at 100,000).
+def _later_than(anchor: Certificate) -> Q:
+    if anchor.due_on is None:
+        return Q(pk__gt=anchor.pk)
+    return Q(due_on__gte=anchor.due_on) & (Q(due_on__gt=anchor.due_on) | Q(pk__gt=anchor.pk))
+
+
+def _earlier_than(anchor: Certificate) -> Q:
+    if anchor.due_on is None:
+        return Q(pk__lt=anchor.pk)
+    return Q(due_on__lte=anchor.due_on) & (Q(due_on__lt=anchor.due_on) | Q(pk__lt=anchor.pk))
+
+
+def _rows(qs, size: int) -> list[Certificate]:
+    """The first ``size`` rows of ``qs``, found on the certificates alone and then read
+    with their case and patient: PostgreSQL otherwise joined every match before keeping
+    the first 51 (180 ms for a centre that 30,000 certificates name)."""
+    ids = list(qs.values_list("pk", flat=True)[:size])
+    found = Certificate.objects.select_related(*_LIST_RELATED).in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def queue_page(country: str, filters: QueueFilters, *, today: date, after: str = "",
+               before: str = "", size: int = QUEUE_PAGE_SIZE) -> QueuePage:
+    """A page of ``queue``: the first, the one after the certificate ``after`` or the one
+    before the certificate ``before`` (references; an unknown one gives the first page)."""
+    qs = queue(country, filters, today=today)
+    anchor_after = _anchor(country, after)
+    anchor_before = None if anchor_after else _anchor(country, before)
+    if anchor_before is not None:
+        rows = _rows(qs.filter(_earlier_than(anchor_before)).reverse(), size + 1)
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        return QueuePage(rows, after=rows[-1].case.reference if rows else "",
+                         before=rows[0].case.reference if rows and more_before else "")
+    if anchor_after is not None:
+        qs = qs.filter(_later_than(anchor_after))
+    rows = _rows(qs, size + 1)
+    more_after = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(rows, after=rows[-1].case.reference if rows and more_after else "",
+                     before=rows[0].case.reference if rows and anchor_after else "")
+
+
+def queue_after(country: str, filters: QueueFilters, *, today: date,
+                cert: Certificate) -> Certificate | None:
+    """The certificate after ``cert`` in the filtered queue (to skip one, undecided)."""
+    return queue(country, filters, today=today).filter(_later_than(cert)).first()
+
+
+def certificates_of_bookings(bookings) -> dict[int | None, Certificate]:
+    """The institution's certificates issued for these bookings, by booking id (one query
+    for a day's list)."""
+    ids = [b.pk for b in bookings]
+    if not ids:
+        return {}
+    return {c.booking_id: c for c in Certificate.objects.select_related("case")
+            .filter(booking_id__in=ids)}
+
+
+def _event_texts() -> dict[str, str]:
+    return {
+        "opened": _("Case opened"),
+        "certificate_submitted": _("Certificate submitted for validation"),
+        "certificate_corrected": _("Certificate corrected and submitted again"),
+        "certificate_validated": _("Certificate validated"),
+        "certificate_rejected": _("Certificate rejected"),
+        "certificate_returned": _("Certificate sent back for a correction"),
+        "certificate_issued": _("Certificate issued by the institution's medical unit"),
+    }
+
+
+def certificate_history(cert: Certificate, *, public_only: bool = True) -> list[dict]:
+    """The case's history in words (``cases.selectors.case_history`` knows the
+    registration's events; the certificates' are worded here)."""
+    texts = _event_texts()
+    history = case_history(cert.case, public_only=public_only)
+    for event in history:
+        if event["code"] in texts:
+            event["text"] = texts[event["code"]]
+    return history
 
 
 def current_files(cert: Certificate) -> dict:

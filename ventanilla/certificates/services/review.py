@@ -39,9 +39,11 @@ def certificate_audit(actor, action: str, cert: Certificate, **details) -> None:
                  details={"reference": cert.case.reference, **details})
 
 
-def certificate_viewed(*, certificate: Certificate, actor, what: str = "certificate") -> None:
-    """Every staff view of a certificate (or one of its files) is in the audit log."""
-    certificate_audit(actor, f"certificate.view_{what}", certificate)
+def certificate_viewed(*, certificate: Certificate, actor, what: str = "certificate",
+                       **details) -> None:
+    """Every staff view of a certificate (or one of its files) is in the audit log;
+    ``details`` say which file."""
+    certificate_audit(actor, f"certificate.view_{what}", certificate, **details)
 
 
 def _locked(certificate: Certificate, actor) -> Certificate:

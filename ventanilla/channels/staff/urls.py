@@ -4,6 +4,8 @@ from . import (
     views,
     views_callcentre,
     views_callcentre_book,
+    views_certificate_issue,
+    views_certificates,
     views_dependants,
     views_people,
     views_referrals,
@@ -81,4 +83,23 @@ urlpatterns += [
          views_callcentre.booking_change, name="callcentre_change"),
     path("llamadas/<uuid:public_id>/citas/<uuid:booking_id>/cancelar/",
          views_callcentre.booking_cancel, name="callcentre_cancel"),
+]
+
+# The validators' desk (R-CER-01..05): views_certificates.py
+urlpatterns += [
+    path("certificados/", views_certificates.certificate_queue, name="certificates"),
+    path("certificados/<str:reference>/", views_certificates.certificate_detail,
+         name="certificate"),
+    path("certificados/<str:reference>/archivos/<uuid:file_id>/",
+         views_certificates.certificate_file, name="certificate_file"),
+    path("certificados/<str:reference>/<slug:action>/", views_certificates.certificate_decide,
+         name="certificate_decide"),
+]
+
+# The institution's own rest certificate (R-CER-01): views_certificate_issue.py
+urlpatterns += [
+    path("citas/<uuid:public_id>/certificado/", views_certificate_issue.certificate_issue,
+         name="certificate_issue"),
+    path("citas/<uuid:public_id>/certificado/emitido/",
+         views_certificate_issue.certificate_issued, name="certificate_issued"),
 ]

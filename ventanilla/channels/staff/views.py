@@ -65,6 +65,10 @@ def home(request):
         return redirect("staff:counter")
     if staff_may(request.user, "scheduling.add_booking"):  # call centre operators
         return redirect("staff:callcentre")
+    if staff_may(request.user, "certificates.review_certificate"):  # validators
+        return redirect("staff:certificates")
+    if staff_may(request.user, "scheduling.view_booking"):  # a medical centre's clinicians
+        return redirect("staff:visits")
     raise Http404
 
 

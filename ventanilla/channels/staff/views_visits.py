@@ -19,18 +19,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ventanilla.accounts.authz import staff_serves
+from ventanilla.accounts.authz import staff_may, staff_serves
+from ventanilla.certificates import selectors as certificate_selectors
 from ventanilla.core.audit import audit_record
 from ventanilla.core.errors import DomainError
 from ventanilla.countries.registry import get_pack
 from ventanilla.scheduling import selectors as scheduling_selectors
 from ventanilla.scheduling import services as scheduling_services
-from ventanilla.scheduling.models import BookingStatus, Centre
+from ventanilla.scheduling.models import BookingStatus, Centre, Service
 
 from ..web.views import INVALID
 from . import forms
 from .views import staff_required
 from .views_people import _id_label
+
+ISSUE_CERTIFICATE = "certificates.issue_certificate"
 
 # Colour is an extra cue only: the tag says the status in words.
 STATUS_COLOURS = {
@@ -93,7 +96,10 @@ def _day_page(request: HttpRequest, *, centre: Centre | None, day: date | None, 
     if centre is not None:
         tz = get_pack(centre.country).tz
         day = day or timezone.localdate(timezone=tz)
-        for booking in scheduling_selectors.bookings_of_centre(centre, on=day):
+        bookings = list(scheduling_selectors.bookings_of_centre(centre, on=day))
+        issued = (certificate_selectors.certificates_of_bookings(bookings)
+                  if staff_may(request.user, ISSUE_CERTIFICATE) else {})
+        for booking in bookings:
             person = booking.booked_for
             rows.append({
                 "booking": booking,
@@ -103,6 +109,11 @@ def _day_page(request: HttpRequest, *, centre: Centre | None, day: date | None, 
                 "id_label": _id_label(person.country, person.id_type),
                 "colour": STATUS_COLOURS.get(BookingStatus(booking.status), "grey"),
                 "is_booked": booking.status == BookingStatus.BOOKED,
+                # R-CER-01: the rest certificate of an attended medical appointment
+                "certificate": issued.get(booking.pk),
+                "may_certify": (booking.status == BookingStatus.ATTENDED
+                                and booking.slot.service.kind == Service.Kind.MEDICAL
+                                and booking.pk not in issued),
             })
         audit_record(actor=request.user, action="visits.day.view", obj=centre,
                      subject_ref="", details={

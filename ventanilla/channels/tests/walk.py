@@ -49,12 +49,14 @@ URL_NAMES_WITHOUT_FORMS = {
     "portal:appointment_alert_cancel": "POST-only button without fields",
     "staff:logout": "POST-only button without fields",
     "staff:document_file": "a document download",
+    "staff:certificate_file": "a certificate's scan: an image or a PDF download",
     "staff:person_case_opened": "a confirmation page without a form",
     "staff:home": "redirects to the first page of the staff member's role",
     "staff:callcentre_change": "redirects to the call centre's list of times (walked)",
 }
 SKIP_NAMES = {"registration:card", "portal:appointment_ics", "portal:appointment_pdf",
               "portal:visit_ics", "portal:visit_pdf", "staff:document_file",
+              "staff:certificate_file",
               "registration:resume", "portal:clave_link"}
 
 DEMO_PASSWORD = "Ventanilla-demo-2026"
@@ -152,6 +154,7 @@ def world() -> World:
         dependant={"id_type": "cedula", "id_number": cedula("170555127"),
                    "given_names": "Lucía", "family_names": "Andrade Vásquez",
                    "date_of_birth": date(2019, 2, 3), "nationality": "EC"})
+    certificates = _certificates(carmen, staff)
     blocked = Person.objects.get(id_number=cedula("171234567"))
     w = World(affiliate=carmen, staff=staff, booking=booking, visit=visit,
               application=applications["applicant"], applications=applications)
@@ -202,9 +205,31 @@ def world() -> World:
                   f"/staff/llamadas/{carmen.public_id}/citas/{booking.public_id}/",
                   f"/staff/llamadas/{carmen.public_id}/citas/{booking.public_id}/cambiar/",
                   f"/staff/llamadas/{carmen.public_id}/citas/{booking.public_id}/cancelar/",
-                  "/staff/residentes-sin-cobertura/"],
+                  "/staff/residentes-sin-cobertura/", *certificates],
     }
     return w
+
+
+def _certificates(carmen, staff) -> list[str]:
+    """Sick-leave certificates (issue 13): one waiting at the validators' desk, an attended
+    medical appointment to issue one for, and one issued; the staff pages of each."""
+    from ventanilla.certificates import services as certificates
+    from ventanilla.certificates.tests import factories
+    from ventanilla.scheduling.models import Centre
+
+    waiting = factories.submitted(carmen, patient_names=carmen.full_name,
+                                  patient_id_number=carmen.id_number)
+    clinic = Centre.objects.filter(country="EC", kind=Centre.Kind.MEDICAL).first()
+    attended = factories.visit(clinic, carmen, at=factories.VISIT_AT + timedelta(minutes=7))
+    issued = factories.visit(clinic, carmen, at=factories.VISIT_AT + timedelta(minutes=27),
+                             service_code="dentistry")
+    certificates.certificate_issue(booking=issued, actor=staff, diagnosis="Resfriado común",
+                                   icd10_code="J00", rest_start="07/12/2026",
+                                   rest_end="08/12/2026",
+                                   now=factories.VISIT_AT + timedelta(hours=2))
+    return [f"/staff/certificados/{waiting.case.reference}/",
+            f"/staff/citas/{attended.public_id}/certificado/",
+            f"/staff/citas/{issued.public_id}/certificado/emitido/"]
 
 
 ROLES = ("anonymous", *APPLICATION_ROLES, "visitor", "affiliate", "staff")
