@@ -59,10 +59,10 @@ def visit(centre, person, *, status: str = "attended", service_code: str = "gene
 def submitted(person, *, submitter=None, now=None, files=None, **changes):
     """A private certificate of ``person`` submitted online (``typed(**changes)``, a PDF
     scan unless ``files``), as of ``NOW`` (Monday 7 December 2026) unless ``now``."""
+    from num2words import num2words
+
     from ventanilla.certificates.services import certificate_submit
     from ventanilla.core.channels import Channel
-
-    from num2words import num2words
 
     from .conftest import NOW, scan, typed
 
