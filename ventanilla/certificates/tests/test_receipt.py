@@ -40,13 +40,13 @@ def test_r_cer_05_the_receipt_has_the_days_and_the_qr_code_never_the_diagnosis(
     ref = cert.case.reference
     pdf = receipt.receipt_pdf(cert)
     assert pdf[:5] == b"%PDF-"
-    text = pdf_text(pdf)
+    text = " ".join(pdf_text(pdf).split())   # lines wrap on A5
     assert ref in text
     assert "3 days, from 1 December 2026 to 3 December 2026" in text
-    assert "VALIDATED ON\n7 December 2026" in text
+    assert "VALIDATED ON 7 December 2026" in text
     url = f"{settings.SITE_URL}/certificados/verificar/?reference={ref}"
     assert receipt.verify_url(cert) == url
-    assert url in text.replace("\n", "")
+    assert url in text.replace(" ", "")
     [html] = rendered
     # the QR code drawn is the one of the employer's page with this reference
     assert segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#0b0c0c") in html
@@ -69,6 +69,6 @@ def test_r_cer_04_a_citt_receipt_carries_its_number(make_affiliate, validator_pe
                    rest_start="20/11/2026", rest_end="14/12/2026", rest_days="25"))
     cert = services.certificate_validate(certificate=cert, actor=validator_pe,
                                          checklist=ALL_CHECKS, now=now)
-    text = pdf_text(receipt.receipt_pdf(cert))
-    assert "INCAPACITY CERTIFICATE (CITT)\nCITT-PE-2026-0000001" in text
+    text = " ".join(pdf_text(receipt.receipt_pdf(cert)).split())   # lines wrap on A5
+    assert "INCAPACITY CERTIFICATE (CITT) CITT-PE-2026-0000001" in text
     assert "25 days, from 20 November 2026 to 14 December 2026" in text
