@@ -12,6 +12,7 @@ from ventanilla.accounts.api.router import router as auth_router
 from ventanilla.affiliation.api.router import router as affiliation_router
 from ventanilla.cases.api.router import router as cases_router
 from ventanilla.certificates.api.icd10 import router as icd10_router
+from ventanilla.certificates.api.router import router as certificates_router
 from ventanilla.channels.whatsapp.router import router as whatsapp_router
 from ventanilla.contributions.api.router import router as contributions_router
 from ventanilla.core.api_contract import ContractAPI
@@ -60,6 +61,7 @@ api.add_router("/visits", visits_router)
 api.add_router("/appointments/bookable", bookable_router)   # before /{appointment_id}
 api.add_router("/appointments", appointments_router)
 api.add_router("/me", me_router)
+api.add_router("/certificates", certificates_router)
 api.add_router("/whatsapp", whatsapp_router)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("demo/correo/", demo_views.mailbox, name="demo_mailbox"),
     path("demo/whatsapp/", demo_whatsapp.simulator, name="demo_whatsapp"),
     path("sesion/seguir/", session_keepalive, name="session_keepalive"),
+    path("", include("ventanilla.channels.web.urls_certificates")),
     path("", include("ventanilla.channels.web.urls")),
 ]
 

@@ -21,7 +21,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
 from .models import OutboundMessage
 
@@ -38,8 +39,10 @@ class Email:
 def email_render(template: str, /, attachments: list[Attachment] | None = None,
                  **context: Any) -> Email:
     """An e-mail from a text template whose first line is the subject (rendered in the active
-    language; ``site_url`` is in the context, for absolute links)."""
-    text = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    language; ``site_url`` is in the context, for absolute links). Plain text, so nothing
+    is HTML-escaped: "the doctor's stamp" is not "the doctor&#x27;s stamp"."""
+    text = get_template(template).template.render(  # type: ignore[attr-defined]
+        Context({**context, "site_url": settings.SITE_URL}, autoescape=False))
     subject, _, body = text.strip().partition("\n")
     return Email(subject=" ".join(subject.split()), body=body.strip() + "\n",
                  attachments=list(attachments or []))

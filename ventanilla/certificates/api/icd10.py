@@ -9,7 +9,7 @@ from ventanilla.core.api_contract import errors
 
 from ..errors import Icd10CodeRefused
 from ..icd10 import icd10_lookup, icd10_search
-from .schemas import SEARCH_MAX_LIMIT, Icd10ListOut, Icd10Out, Icd10Query
+from .schemas_icd10 import SEARCH_MAX_LIMIT, Icd10ListOut, Icd10Out, Icd10Query
 
 router = Router(tags=["icd10"])
 

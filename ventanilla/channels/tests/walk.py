@@ -12,7 +12,7 @@ every form (``test_forms_language.py``) and hostile input in every field
 - ``crawl()`` follows every link and submits every GET form (with the first choices) from
   the starting pages, up to ``PER_NAME`` pages per URL name, and parses each page's forms;
 - ``URL_NAMES_WITHOUT_FORMS`` lists the pages the walk may skip, each with why; a test
-  fails when a page of ``registration:``, ``portal:`` or ``staff:`` is neither walked nor
+  fails when a page of ``registration:``, ``web:``, ``portal:`` or ``staff:`` is neither walked nor
   listed there, so a new page cannot be forgotten.
 """
 
@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-NAMESPACES = ("registration", "portal", "staff")
+NAMESPACES = ("registration", "web", "portal", "staff")
 PER_NAME = 3      # pages visited per URL name (public ids and query strings vary)
 MAX_PAGES = 400
 
@@ -171,6 +171,7 @@ def world() -> World:
     w.seeds = {
         "anonymous": ["/", "/registro/", "/registro/EC/correo/", "/registro/PE/correo/",
                       "/solicitud/continuar/", "/tramites/", "/consulta-sis/",
+                      "/certificados/verificar/",
                       "/portal/entrar/", "/portal/clave/", "/portal/clave/en-linea/",
                       "/portal/visitas/identificarse/", "/portal/visitas/codigo/",
                       "/staff/entrar/", "/admin/login/"],

@@ -267,3 +267,21 @@ class PlanStatusForm(forms.Form):
         error_messages={"required": _("Enter the DNI number")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric",
                                       "spellcheck": "false", "autocomplete": "off"}))
+
+
+class CertificateVerifyForm(forms.Form):
+    """The employer's check of a sick-leave certificate (R-CER-05): the reference and the
+    worker's ID number, nothing else."""
+
+    reference = TextField(
+        label=_("Certificate reference number"), max_length=20,
+        help_text=_("It is on the worker's receipt, for example EC-7KQ29XW4P."),
+        error_messages={"required": _("Enter the certificate reference number")},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false",
+                                      "autocapitalize": "characters"}))
+    id_number = TextField(
+        label=_("The worker's ID number"), max_length=20,
+        help_text=_("As on their identity card (cédula or DNI)."),
+        error_messages={"required": _("Enter the worker's ID number")},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false",
+                                      "autocomplete": "off", "inputmode": "numeric"}))
