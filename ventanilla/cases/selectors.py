@@ -25,6 +25,13 @@ def _event_texts() -> dict[str, str]:
         "dependant_rejected": _("Coverage request rejected. Reason: %(reason)s"),
         "routed_in_person_case": _("Rejected more than once: an in-person case was opened, "
                                    "number %(reference)s. You may need legal advice."),
+        # Sick-leave certificates (R-CER-01..05)
+        "certificate_submitted": _("Certificate submitted for validation"),
+        "certificate_corrected": _("Correction submitted for validation"),
+        "certificate_validated": _("Certificate validated"),
+        "certificate_rejected": _("Certificate rejected"),
+        "certificate_returned": _("Sent back to you for a correction"),
+        "certificate_issued": _("Rest certificate issued by the medical unit"),
         "routed_in_person": _("This needs a visit to a service centre. Take your identity "
                               "document, your papers and this case number. You may need "
                               "legal advice."),
