@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ventanilla.certificates import rules
 from ventanilla.certificates import services as certificate_services
 from ventanilla.certificates.errors import (
     CertificateRefused,
@@ -19,6 +20,7 @@ from ventanilla.certificates.icd10 import icd10_lookup
 from ventanilla.certificates.models import Certificate
 from ventanilla.certificates.rules import Finding
 from ventanilla.core.channels import Channel
+from ventanilla.core.dates import day_text
 from ventanilla.core.i18n import country_names
 from ventanilla.countries.registry import get_pack
 
@@ -52,6 +54,14 @@ def icd10_description(answer) -> dict:
     marked as English on a Spanish page)."""
     return {"text": answer.description,
             "lang": getattr(answer, "description_language", "") or "en"}
+
+
+def icd10_texts() -> dict:
+    """What the autocomplete says (js/icd10-autocomplete.js fills the placeholders in)."""
+    return {"results": _("%(count)s matching codes"),
+            "none": _("No code matches. Check the code on the certificate."),
+            "chosen": _("You chose %(code)s: %(description)s"),
+            "choose": _("Matching codes")}
 
 
 @dataclass
@@ -124,6 +134,15 @@ def submit(person, patient, draft: dict, key: str):
 
 # --- the answers, with their "Change" links ---------------------------------------------------
 
+def _day(text: str | None) -> str:
+    """A date as the pages write it ("7 December 2026"), so a day and a month typed the
+    wrong way round show; what cannot be read, as typed."""
+    try:
+        return day_text(rules.parse_day(text or ""))
+    except rules.DateUnreadable:
+        return text or ""
+
+
 def _row(key, value, slug: str, anchor: str = "") -> dict:
     return {"key": key, "value": value if value not in (None, "") else _("Not given"),
             "href": steps.step_url(slug, review=True, anchor=anchor)}
@@ -171,7 +190,7 @@ def sections(draft: dict, patient, pack) -> list[dict]:
             _row(_("Establishment's address"), d.get("establishment_address"), "medico",
                  "id_establishment_address"),
             _row(_("Place of issue"), d.get("issued_place"), "medico", "id_issued_place"),
-            _row(_("Issue date"), d.get("issued_on"), "medico", "id_issued_on")]},
+            _row(_("Issue date"), _day(d.get("issued_on")), "medico", "id_issued_on")]},
         {"title": _("The patient and the diagnosis"), "rows": [
             _row(_("Patient's full names"), d.get("patient_names"), "paciente",
                  "id_patient_names"),
@@ -180,21 +199,21 @@ def sections(draft: dict, patient, pack) -> list[dict]:
             _row(_("Diagnosis"), d.get("diagnosis"), "paciente", "id_diagnosis"),
             _row(_("ICD-10 code"), code, "paciente", "id_icd10_code")]},
         {"title": _("The days of rest"), "rows": [
-            _row(_("First day of rest"), d.get("rest_start"), "dias", "id_rest_start"),
-            _row(_("Last day of rest"), d.get("rest_end"), "dias", "id_rest_end"),
+            _row(_("First day of rest"), _day(d.get("rest_start")), "dias", "id_rest_start"),
+            _row(_("Last day of rest"), _day(d.get("rest_end")), "dias", "id_rest_end"),
             _row(_("Number of days of rest"), d.get("rest_days"), "dias", "id_rest_days")]},
     ]
     if d.get("kind") == "hospitalisation":
         out.append({"title": _("The hospital stay"), "rows": [
-            _row(_("Date of admission"), d.get("admitted_on"), "detalles", "id_admitted_on"),
-            _row(_("Date of discharge"), d.get("discharged_on"), "detalles",
+            _row(_("Date of admission"), _day(d.get("admitted_on")), "detalles", "id_admitted_on"),
+            _row(_("Date of discharge"), _day(d.get("discharged_on")), "detalles",
                  "id_discharged_on"),
             _row(_("Procedure performed"), d.get("procedure"), "detalles", "id_procedure")]})
     elif d.get("kind") == "maternity":
         yes_no = {"yes": _("Yes"), "no": _("No")}
         sexes = {"female": _("Female"), "male": _("Male"), "undetermined": _("Undetermined")}
         out.append({"title": _("The birth"), "rows": [
-            _row(_("Date of delivery"), d.get("delivered_on"), "detalles", "id_delivered_on"),
+            _row(_("Date of delivery"), _day(d.get("delivered_on")), "detalles", "id_delivered_on"),
             _row(_("Was the baby born alive?"), yes_no.get(d.get("live_birth", ""), ""),
                  "detalles", "id_live_birth_0"),
             _row(_("Weeks of pregnancy at delivery"), d.get("pregnancy_weeks"), "detalles",

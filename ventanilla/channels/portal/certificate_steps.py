@@ -62,7 +62,7 @@ STEP_OF_FIELD = {name: s.slug for s in STEPS for name in s.fields}
 ROLE_OF_STEP = {"certificado": "scan", "apostilla": "apostille", "traduccion": "translation"}
 STEP_OF_ROLE = {role: slug for slug, role in ROLE_OF_STEP.items()}
 # Fields asked with radio buttons: the error links to the first one.
-RADIOS = {"patient", "kind", "live_birth", "baby_sex", "abroad", "matches"}
+RADIOS = {"patient", "kind", "live_birth", "baby_sex", "abroad", "confirmed"}
 DETAIL_FIELDS = {
     "hospitalisation": ("admitted_on", "discharged_on", "procedure"),
     "maternity": ("delivered_on", "live_birth", "pregnancy_weeks", "baby_sex"),

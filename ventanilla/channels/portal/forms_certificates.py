@@ -182,7 +182,7 @@ class PatientForm(_Form):
                        autocapitalize="characters",
                        hint=_("As on the certificate: a letter and numbers, for example "
                               "J06.9."))
-    icd10_seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=12)
+    icd10_seen = TextField(required=False, widget=forms.HiddenInput, max_length=12)
 
     def __init__(self, *args, patient, nearest=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,8 +205,8 @@ class PatientForm(_Form):
 
 
 class CodeConfirmForm(_Form):
-    page_heading_field = "matches"
-    matches = forms.ChoiceField(
+    page_heading_field = "confirmed"
+    confirmed = forms.ChoiceField(
         label=_("Is this the diagnosis on the certificate?"), widget=forms.RadioSelect,
         choices=[("yes", _("Yes, the certificate gives this code")),
                  ("no", _("No, I will check the code again"))],

@@ -155,7 +155,8 @@ def certificate_step(request, person, step: str):
     if not steps.applies(step, draft, pack):
         return redirect(steps.next_url(step, draft, pack, review=review))
     context = {"step": steps.BY_SLUG[step], "back_url": steps.step_url("revisar") if review
-               else steps.back_url(step, draft, pack), "patient": patient, "review": review}
+               else steps.back_url(step, draft, pack), "patient": patient, "review": review,
+               "icd10_text": pages.icd10_texts() if step == "paciente" else None}
     if request.method == "POST":
         # the nearest codes the page showed, so the one chosen among them is read
         shown = (icd10_lookup(draft["data"].get("icd10_code", "")).nearest
@@ -212,7 +213,7 @@ def certificate_code(request, person):
     pack = get_pack(patient.country)
     form = cforms.CodeConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["matches"] == "yes":
+        if form.cleaned_data["confirmed"] == "yes":
             draft["icd10_confirmed"] = answer.code
             steps.draft_save(request, draft)
             return redirect(steps.next_url("codigo", draft, pack, review=review))
@@ -291,7 +292,7 @@ def certificate_check(request, person):
     """Step 8: every answer with a "Change" link, and every finding at the top, each
     linking to the field that fixes it; then the submission (step 9)."""
     posted_key = request.POST.get("key", "") if request.method == "POST" else ""
-    if posted_key:
+    if posted_key and len(posted_key) <= 64 and posted_key.isprintable():
         done = certificate_selectors.certificates_of(person).filter(
             submitted_by=person, idempotency_key=posted_key).first()
         if done is not None:   # a second click, or the page sent again after it was done

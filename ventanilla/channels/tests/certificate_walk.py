@@ -82,7 +82,7 @@ def walk(client, patient, values: dict | None = None, *, files=None, confirm_cod
         r = client.post(step(slug), values[slug])
         if slug == "paciente" and r.status_code == 302 and r["Location"].startswith(
                 step("codigo")) and confirm_code:
-            r = client.post(step("codigo"), {"matches": "yes"})
+            r = client.post(step("codigo"), {"confirmed": "yes"})
     for slug, upload in (files if files is not None else {"certificado": scan()}).items():
         client.post(upload_step(slug), {{"certificado": "scan", "apostilla": "apostille",
                                         "traduccion": "translation"}[slug]: upload})

@@ -76,7 +76,7 @@ def test_r_cer_01_the_whole_flow_submits_a_certificate_and_tells_the_due_date(br
     assert browser.post(step("paciente"), values["paciente"])["Location"] == step("codigo")
     page = text(browser.get(step("codigo")))
     assert "J06.9" in page and "Acute upper respiratory infection, unspecified" in page
-    assert browser.post(step("codigo"), {"matches": "yes"})["Location"] == step("dias")
+    assert browser.post(step("codigo"), {"confirmed": "yes"})["Location"] == step("dias")
     # an illness has no R-CER-02 details: the next step is the scan
     assert browser.post(step("dias"), values["dias"])["Location"] == upload_step("certificado")
     page = text(browser.get(upload_step("certificado")))
@@ -190,9 +190,9 @@ def test_a_dependant_certificate_is_submitted_by_the_holder(browser, ana, make_a
 
 
 def test_someone_elses_certificate_answers_404(browser, make_affiliate):
+    from ventanilla.certificates.services import certificate_submit
     from ventanilla.certificates.tests.conftest import scan as scan_files
     from ventanilla.certificates.tests.conftest import typed
-    from ventanilla.certificates.services import certificate_submit
 
     luis = make_affiliate(id_number="1713175071", given_names="Luis", email="l@example.com")
     cert = certificate_submit(
