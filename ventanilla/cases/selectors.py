@@ -25,13 +25,17 @@ def _event_texts() -> dict[str, str]:
         "dependant_rejected": _("Coverage request rejected. Reason: %(reason)s"),
         "routed_in_person_case": _("Rejected more than once: an in-person case was opened, "
                                    "number %(reference)s. You may need legal advice."),
-        # Sick-leave certificates (R-CER-01..05)
+        # sick-leave certificates (R-CER-01..05)
         "certificate_submitted": _("Certificate submitted for validation"),
-        "certificate_corrected": _("Correction submitted for validation"),
+        "certificate_corrected": _("Corrected certificate sent for validation"),
         "certificate_validated": _("Certificate validated"),
-        "certificate_rejected": _("Certificate rejected"),
-        "certificate_returned": _("Sent back to you for a correction"),
-        "certificate_issued": _("Rest certificate issued by the medical unit"),
+        "certificate_validated_citt": _("Certificate validated. It is now the incapacity "
+                                        "certificate (CITT) %(official_number)s"),
+        "certificate_rejected": _("Certificate rejected. The reasons are on its page and in "
+                                  "the e-mail we sent you"),
+        "certificate_returned": _("Sent back to you for a correction. We sent you an e-mail"),
+        "certificate_issued": _("Rest certificate issued by the institution's medical unit: "
+                                "valid as issued"),
         "routed_in_person": _("This needs a visit to a service centre. Take your identity "
                               "document, your papers and this case number. You may need "
                               "legal advice."),

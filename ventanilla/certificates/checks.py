@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from ventanilla.core.dates import day_text
 from ventanilla.countries.base import IdInvalid
 
 from . import rules
@@ -74,6 +75,7 @@ class CertificateIn:
     rest_start: str = ""
     rest_end: str = ""
     rest_days: str = ""
+    rest_days_words: str = ""     # R-CER-04 (Ecuador): "tres"
     admitted_on: str = ""
     discharged_on: str = ""
     procedure: str = ""
@@ -174,7 +176,7 @@ def icd10_finding(answer: Icd10Answer) -> Finding | None:
     valid codes to choose from."""
     if answer.valid:
         return None
-    nearest = ", ".join(code for code, _desc in answer.nearest)
+    nearest = ", ".join(item.code for item in answer.nearest)
     if answer.problem == Icd10Problem.EMPTY:
         return Finding("icd10_code", _("Enter the ICD-10 code of the diagnosis, for example "
                                        "J06.9."))
@@ -228,6 +230,14 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
     if rest_days is None and not text["rest_days"]:
         out.append(Finding("rest_days", _("Enter the number of days of rest.")))
     values["rest_days"] = rest_days
+    values["rest_days_words"] = text["rest_days_words"]
+    words = rules.days_in_words_finding(
+        days=rest_days, words=text["rest_days_words"],
+        required=(pack.certificate_days_in_words
+                  and text["issued_country"].upper() in ("", pack.code)),
+        language=text["language"] or "es")
+    if words is not None:
+        out.append(words)
     out.extend(rules.rest_findings(start=days_found["rest_start"], end=days_found["rest_end"],
                                    days=rest_days, issued_on=days_found["issued_on"],
                                    today=today))
@@ -324,7 +334,7 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
         if start > submitted_on:
             out.append(Finding("rest_start", _(
                 "A certificate is submitted from its first day of rest, %(day)s: come back "
-                "then.") % {"day": start.strftime("%d/%m/%Y")}))
+                "then.") % {"day": day_text(start)}))
         # R-CER-04: the deadline; a late one needs a written justification
         deadline = rules.submission_deadline(
             rest_end=end, submitted_on=submitted_on,
@@ -334,7 +344,7 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
         checked.late = deadline.late
         values["late_reason"] = text["late_reason"]
         if deadline.late:
-            last = deadline.last_day.strftime("%d/%m/%Y") if deadline.last_day else ""
+            last = day_text(deadline.last_day) if deadline.last_day else ""
             if not text["late_reason"]:
                 out.append(Finding("late_reason", _(
                     "The last day to submit this certificate was %(day)s. Write why it is "
@@ -358,6 +368,6 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
                 out.append(Finding("rest_start", _(
                     "These days overlap certificate %(reference)s (%(start)s to %(end)s) of "
                     "the same person.") % {
-                    "reference": other.reference, "start": other.start.strftime("%d/%m/%Y"),
-                    "end": other.end.strftime("%d/%m/%Y")}, blocking=False))
+                    "reference": other.reference, "start": day_text(other.start),
+                    "end": day_text(other.end)}, blocking=False))
     return checked

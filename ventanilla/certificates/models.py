@@ -76,6 +76,7 @@ class Certificate(BaseModel):
     rest_start = models.DateField(_("first day of rest"))
     rest_end = models.DateField(_("last day of rest"))
     rest_days = models.PositiveSmallIntegerField(_("days of rest"))
+    rest_days_words = models.CharField(_("days of rest in words"), max_length=80, blank=True)
 
     # R-CER-02: hospitalisation
     admitted_on = models.DateField(_("date of admission"), null=True, blank=True)

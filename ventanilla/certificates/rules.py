@@ -232,3 +232,39 @@ def decision_findings(*, checklist: set[str], abroad: bool, language: str) -> li
 def official_number(*, prefix: str, country: str, year: int, sequence: int) -> str:
     """R-CER-04 (Peru): the CITT's own number, e.g. CITT-PE-2026-0000042."""
     return f"{prefix}-{country}-{year}-{sequence:07d}"
+
+
+def _folded_words(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text or "").lower()
+    folded = "".join(c for c in folded if c.isalpha() or c == " ")
+    words = [w for w in folded.split() if w not in ("dias", "dia", "de", "descanso")]
+    joined = "".join(words)
+    # "veintiún días", "un día": the apocopated forms of "uno"
+    return joined[:-2] + "uno" if joined.endswith("un") else joined
+
+
+def days_in_words_finding(*, days: int | None, words: str, required: bool,
+                          language: str) -> Finding | None:
+    """R-CER-04 (Ecuador): the days off are written in numbers *and* in words on the
+    certificate, and the two agree ("3 (tres) días"). Spanish words only (a certificate in
+    another language comes with its official translation)."""
+    from num2words import num2words
+
+    if not required or (language or "es").lower() != "es":
+        return None
+    if not (words or "").strip():
+        return Finding("rest_days_words", str(_("Enter the days of rest in words, as the "
+                                                "certificate writes them.")))
+    if days is None or days < 1:
+        return None
+    expected = {_folded_words(num2words(days, lang="es"))}
+    if 16 <= days % 100 <= 19:   # "diez y seis": the older spelling of "dieciséis"
+        expected.add(_folded_words(f"diez y {num2words(days % 10, lang='es')}"))
+    if _folded_words(words) not in expected:
+        return Finding("rest_days_words", str(_(
+            "The days in words (%(words)s) do not say %(days)d. The certificate must give "
+            "the same number in figures and in words.") % {"words": words.strip(),
+                                                           "days": days}))
+    return None

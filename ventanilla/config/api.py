@@ -11,6 +11,7 @@ from ninja.renderers import BaseRenderer
 from ventanilla.accounts.api.router import router as auth_router
 from ventanilla.affiliation.api.router import router as affiliation_router
 from ventanilla.cases.api.router import router as cases_router
+from ventanilla.certificates.api.icd10 import router as icd10_router
 from ventanilla.channels.whatsapp.router import router as whatsapp_router
 from ventanilla.contributions.api.router import router as contributions_router
 from ventanilla.core.api_contract import ContractAPI
@@ -49,6 +50,7 @@ api = ContractAPI(
 api.add_router("/registrations", registration_router)
 api.add_router("/cases", cases_router)
 api.add_router("/countries", countries_router)
+api.add_router("/icd10", icd10_router)
 api.add_router("/contributions", contributions_router)
 api.add_router("/affiliations", affiliation_router)
 api.add_router("/dependants", dependants_router)

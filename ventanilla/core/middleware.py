@@ -103,9 +103,10 @@ class ApiNulRefusalMiddleware:
 # Pages that show one person's data whoever asks: the affiliates' portal, the back office,
 # Django's admin, and an applicant's application in progress.
 PRIVATE_PAGE_PREFIXES = ("/portal/", "/staff/", "/admin/", "/solicitud/")
-# The only API answers a cache may keep: country facts and free times, asked anonymously.
+# The only API answers a cache may keep: country facts, free times and the ICD-10
+# classification, asked anonymously.
 PUBLIC_API_PREFIXES = ("/api/v1/countries", "/api/v1/slots", "/api/v1/contributions/quote",
-                       "/api/v1/dependants/checklist", "/api/v1/openapi.json",
+                       "/api/v1/dependants/checklist", "/api/v1/icd10", "/api/v1/openapi.json",
                        "/api/v1/docs")
 # Downloads of a booking or a card: personal wherever they are served.
 PRIVATE_CONTENT_TYPES = ("application/pdf", "text/calendar")

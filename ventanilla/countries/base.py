@@ -280,6 +280,8 @@ class CountryPack:
     # expression over the upper-cased text, and an example for the message; None: not
     # checked.
     doctor_registration_pattern: ClassVar[str | None] = None
+    # R-CER-04 (Ecuador): the days off are written in figures and in words.
+    certificate_days_in_words: ClassVar[bool] = False
     doctor_registration_example: ClassVar[str] = ""
     # R-CER-04 (Peru): the prefix of the official incapacity certificate's number.
     official_certificate_prefix: ClassVar[str] = ""

@@ -1,5 +1,6 @@
 """Writes of sick-leave certificates, one module per topic."""
 
+from .files import FilesSweep, certificate_files_sweep
 from .issue import certificate_issue
 from .review import (
     certificate_audit,
@@ -12,11 +13,13 @@ from .submit import Upload, certificate_check, certificate_correct, certificate_
 from .verify import Verified, certificate_verify
 
 __all__ = [
+    "FilesSweep",
     "Upload",
     "Verified",
     "certificate_audit",
     "certificate_check",
     "certificate_correct",
+    "certificate_files_sweep",
     "certificate_issue",
     "certificate_reject",
     "certificate_return",

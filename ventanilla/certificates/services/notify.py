@@ -6,16 +6,18 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ventanilla.core.dates import day_text
+
 from ..models import Certificate
 
 _WHATSAPP = {
     "submitted": lambda c: _("We received certificate %(reference)s. A validator decides by "
                              "%(due)s.") % {"reference": c.case.reference,
-                                            "due": c.due_on.strftime("%d/%m/%Y")},
+                                            "due": day_text(c.due_on)},
     "validated": lambda c: _("Certificate %(reference)s is validated: %(days)d days from "
                              "%(start)s.") % {"reference": c.case.reference,
                                               "days": c.rest_days,
-                                              "start": c.rest_start.strftime("%d/%m/%Y")},
+                                              "start": day_text(c.rest_start)},
     "rejected": lambda c: _("Certificate %(reference)s was rejected. The e-mail and your "
                             "account say why and what to do.") % {
         "reference": c.case.reference},

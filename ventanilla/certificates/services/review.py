@@ -84,7 +84,8 @@ def certificate_validate(*, certificate: Certificate, actor, checklist: set[str]
                 year=year, sequence=counter_next(f"certificates.official.{cert.country}.{year}"))
         cert.save()
         cases.case_set_status(case=cert.case, status=CaseStatus.APPROVED,
-                              code="certificate_validated", actor=actor,
+                              code=("certificate_validated_citt" if cert.official_number
+                                    else "certificate_validated"), actor=actor,
                               channel=Channel.BACK_OFFICE,
                               params={"official_number": cert.official_number or ""})
         certificate_audit(actor, "certificate.validate", cert,

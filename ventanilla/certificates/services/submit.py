@@ -119,7 +119,8 @@ def _assign(cert: Certificate, checked: Checked, data: CertificateIn) -> None:
     for name in ("kind", "doctor_name", "doctor_specialty", "establishment", "doctor_email",
                  "doctor_registration", "establishment_phone", "establishment_address",
                  "issued_on", "issued_place", "issued_country", "language", "patient_names",
-                 "patient_id_number", "icd10_code", "rest_start", "rest_end", "rest_days"):
+                 "patient_id_number", "icd10_code", "rest_start", "rest_end", "rest_days",
+                 "rest_days_words"):
         value = v.get(name)
         setattr(cert, name, clean_text(value, max_length=240) if isinstance(value, str)
                 else value)

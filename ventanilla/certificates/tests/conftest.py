@@ -25,7 +25,8 @@ def typed(**changes) -> CertificateIn:
         issued_place="Quito", issued_country="EC", language="es",
         patient_names="PAZ VERA ANA", patient_id_number="1710034065",
         diagnosis="Infección aguda de las vías respiratorias superiores",
-        icd10_code="j069", rest_start="01/12/2026", rest_end="03/12/2026", rest_days="3")
+        icd10_code="j069", rest_start="01/12/2026", rest_end="03/12/2026", rest_days="3",
+        rest_days_words="tres")
     values.update(changes)
     return CertificateIn(**values)
 

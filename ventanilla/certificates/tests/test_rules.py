@@ -14,7 +14,7 @@ from ventanilla.countries.registry import get_pack
 
 @pytest.mark.parametrize("typed", ["j069", "J06.9", "j06.9", " J06 .9 "])
 def test_r_cer_03_an_icd10_code_is_read_without_regard_to_case_spaces_or_dot(typed):
-    answer = icd10_lookup(typed)
+    answer = icd10_lookup(typed, language="en")
     assert answer.valid and answer.code == "J06.9"
     assert answer.description == "Acute upper respiratory infection, unspecified"
 
@@ -33,7 +33,7 @@ def test_r_cer_03_nonsense_gets_a_reason_and_the_nearest_valid_codes(typed, prob
     assert not answer.valid and answer.problem == problem
     if first_nearest is not None:
         assert answer.nearest[0][0] == first_nearest
-    for code, _description in answer.nearest:        # every suggestion is itself valid
+    for code, _description, _language in answer.nearest:   # each suggestion is valid
         assert icd10_lookup(code).valid, code
 
 
@@ -148,3 +148,31 @@ def test_r_cer_05_the_validators_deadline_is_3_working_days_with_holidays():
                            add_working_days=pe.add_working_days)
     # Thursday 24, (Friday 25 Christmas, the weekend), Monday 28, Tuesday 29
     assert due == date(2026, 12, 29) and pe.is_working_day(due)
+
+
+@pytest.mark.parametrize("days, words", [
+    (3, "tres"), (3, "Tres (3) días"), (16, "dieciséis"), (16, "dieciseis"),
+    (16, "diez y seis"), (21, "veintiún días"), (21, "veintiuno"), (30, "TREINTA"),
+    (31, "treinta y uno"), (1, "un día")])
+def test_r_cer_04_days_in_words_agree_with_the_figure(days, words):
+    assert rules.days_in_words_finding(days=days, words=words, required=True,
+                                       language="es") is None
+
+
+@pytest.mark.parametrize("days, words, message", [
+    (3, "cuatro", "The days in words (cuatro) do not say 3. The certificate must give the "
+                  "same number in figures and in words."),
+    (3, "", "Enter the days of rest in words, as the certificate writes them."),
+])
+def test_r_cer_04_days_in_words_that_disagree_or_are_missing(days, words, message):
+    finding = rules.days_in_words_finding(days=days, words=words, required=True,
+                                          language="es")
+    assert finding is not None and finding.field == "rest_days_words"
+    assert finding.message == message
+
+
+def test_r_cer_04_days_in_words_only_where_the_country_asks_and_in_spanish():
+    assert rules.days_in_words_finding(days=3, words="", required=False, language="es") is None
+    assert rules.days_in_words_finding(days=3, words="", required=True, language="en") is None
+    assert get_pack("EC").certificate_days_in_words
+    assert not get_pack("PE").certificate_days_in_words

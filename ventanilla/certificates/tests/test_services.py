@@ -99,8 +99,8 @@ def test_the_same_idempotency_key_returns_the_first_submission(submit):
 def test_a_scan_that_is_not_an_image_or_pdf_is_refused_with_the_other_findings(submit, data,
                                                                                  name):
     with pytest.raises(CertificateRefused) as refused:
-        submit(typed(rest_days="4"), files=scan(data, name))
-    assert {f.field for f in refused.value.findings} == {"scan", "rest_days"}
+        submit(typed(doctor_email=""), files=scan(data, name))
+    assert {f.field for f in refused.value.findings} == {"scan", "doctor_email"}
     assert Certificate.objects.count() == 0
 
 
@@ -118,7 +118,7 @@ def test_r_cer_04_a_late_ecuadorian_certificate_asks_for_its_justification(submi
     # 8 working days after Wednesday 4 November (Cuenca's independence day, 3 November,
     # is before it): Monday 16 November
     assert refused.value.fields == {"late_reason": (
-        "The last day to submit this certificate was 16/11/2026. Write why it is submitted "
+        "The last day to submit this certificate was 16 November 2026. Write why it is submitted "
         "late: the validator decides whether the reason is accepted.")}
     cert = submit(typed(issued_on="02/11/2026", rest_start="02/11/2026",
                         rest_end="04/11/2026",
@@ -131,7 +131,7 @@ def test_r_cer_04_a_rest_over_30_days_in_ecuador_is_validated_in_person(ana):
     checked = services.certificate_check(
         submitter=ana, patient=ana,
         data=typed(rest_start="01/11/2026", rest_end="05/12/2026", rest_days="35",
-                   issued_on="01/11/2026", late_reason=""), now=NOW)
+                   rest_days_words="treinta y cinco", issued_on="01/11/2026", late_reason=""), now=NOW)
     assert checked.in_person
     assert [f.field for f in checked.refusals] == ["rest_days"]
 
@@ -139,9 +139,9 @@ def test_r_cer_04_a_rest_over_30_days_in_ecuador_is_validated_in_person(ana):
 def test_r_cer_03_an_overlapping_certificate_is_flagged_to_the_validator(submit):
     first = submit()
     second = submit(typed(rest_start="03/12/2026", rest_end="04/12/2026", rest_days="2",
-                          issued_on="03/12/2026"))
+                          rest_days_words="dos", issued_on="03/12/2026"))
     assert second.flags == [{"field": "rest_start", "message": (
-        f"These days overlap certificate {first.case.reference} (01/12/2026 to 03/12/2026) "
+        f"These days overlap certificate {first.case.reference} (1 December 2026 to 3 December 2026) "
         "of the same person.")}]
 
 
@@ -245,6 +245,12 @@ def test_r_cer_04_a_peruvian_25_day_rest_becomes_a_citt(make_affiliate, validato
     done = services.certificate_validate(certificate=cert, actor=validator_pe,
                                          checklist=ALL_CHECKS, now=now)
     assert done.official_number == "CITT-PE-2026-0000001"
+    from ventanilla.cases.selectors import case_history
+
+    assert [e["text"] for e in case_history(done.case)] == [
+        "Application started", "Certificate submitted for validation",
+        "Certificate validated. It is now the incapacity certificate (CITT) "
+        "CITT-PE-2026-0000001"]
 
 
 def test_r_cer_05_the_employer_sees_dates_never_the_diagnosis(submit, validator_ec):

@@ -22,7 +22,7 @@ CLAVE = "una clave larga 2026"
 PUBLIC_OPERATIONS = {"/api/v1/countries", "/api/v1/countries/{code}",
                      "/api/v1/countries/{code}/subdivisions", "/api/v1/slots",
                      "/api/v1/slots/dates", "/api/v1/contributions/quote",
-                     "/api/v1/dependants/checklist"}
+                     "/api/v1/dependants/checklist", "/api/v1/icd10", "/api/v1/icd10/{code}"}
 SAMPLE = {"code": "EC", "reference": "EC-2026-000001"}
 
 

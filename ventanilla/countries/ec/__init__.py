@@ -58,6 +58,7 @@ class EcuadorPack(LuhnRegistrationNumbers, CountryPack):
     # R-CER-04: 8 working days after the last day of rest; online up to 30 days.
     certificate_submit_working_days = 8
     certificate_online_max_days = 30
+    certificate_days_in_words = True
     # R-CER-01: the stamp carries the doctor's registration with the MSP (ACESS), which is
     # the SENESCYT registration of the medical degree: the institution's code, the year
     # and a sequence, e.g. "1005-2016-1727394". To be confirmed with ACESS (closing note).

@@ -16,10 +16,8 @@ those once they are older than an upload could take, and reports any row whose f
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -34,6 +32,7 @@ from ventanilla.cases import services as cases
 from ventanilla.cases.models import CaseStatus
 from ventanilla.core.channels import Channel
 from ventanilla.core.errors import ValidationFailed
+from ventanilla.core.file_sweep import orphans_sweep
 from ventanilla.core.text import clean_text
 from ventanilla.countries.registry import get_pack
 
@@ -146,60 +145,23 @@ class SweepReport:
     missing: list[ApplicationDocument] = field(default_factory=list)  # rows without a file
 
 
-def _stored_files(storage: Storage) -> dict[str, datetime]:
-    """Every file under the documents' prefix, with when it was last written."""
-    files: dict[str, datetime] = {}
-    try:
-        folders, loose = storage.listdir(DOCUMENTS_PREFIX)
-    except FileNotFoundError:
-        return files
-    for folder in folders:
-        for name in storage.listdir(f"{DOCUMENTS_PREFIX}/{folder}")[1]:
-            path = f"{DOCUMENTS_PREFIX}/{folder}/{name}"
-            files[path] = storage.get_modified_time(path)
-    for name in loose:
-        files[f"{DOCUMENTS_PREFIX}/{name}"] = storage.get_modified_time(
-            f"{DOCUMENTS_PREFIX}/{name}")
-    return files
-
-
 def documents_sweep(*, older_than: timedelta, dry_run: bool = False,
                     now: datetime | None = None) -> SweepReport:
     """Delete stored files no document row points at, once older than ``older_than`` (an
     upload in progress has written its file and not yet committed its row), and report
     rows whose file is missing. With ``dry_run`` nothing is deleted."""
     storage = _storage()
-    now = now or timezone.now()
-    # Files are listed before rows are read: a file written after the listing is not seen,
-    # and one listed but younger than the grace period is never deleted, so no row can
-    # commit for a file while it is being removed.
-    files = _stored_files(storage)
-    referenced = set(ApplicationDocument.objects.values_list("file", flat=True))
-    report = SweepReport()
-    for name, modified in sorted(files.items()):
-        if name in referenced:
-            continue
-        if now - modified < older_than:
-            report.recent.append(name)
-            continue
-        report.removed.append(name)
-        if not dry_run:
-            storage.delete(name)
-    if not dry_run:
-        _remove_empty_folders(storage, {name.rsplit("/", 1)[0] for name in report.removed})
+    sweep = orphans_sweep(
+        storage=storage, prefix=DOCUMENTS_PREFIX, older_than=older_than,
+        now=now or timezone.now(), dry_run=dry_run,
+        referenced=lambda: ApplicationDocument.objects.values_list("file", flat=True))
+    report = SweepReport(removed=sweep.removed, recent=sweep.recent)
     for doc in (ApplicationDocument.objects.select_related("application__case")
                 .order_by("created_at").iterator()):
         stored = doc.file.name
-        if not stored or (stored not in files and not storage.exists(stored)):
+        if not stored or (stored not in sweep.listed and not storage.exists(stored)):
             report.missing.append(doc)
     return report
-
-
-def _remove_empty_folders(storage: Storage, folders: set[str]) -> None:
-    # Only a storage on disk has folders to remove; object stores have none.
-    for folder in folders:
-        with contextlib.suppress(NotImplementedError, OSError):
-            os.rmdir(storage.path(folder))
 
 
 @dataclass
