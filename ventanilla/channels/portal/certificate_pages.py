@@ -26,7 +26,7 @@ from ventanilla.countries.registry import get_pack
 
 from . import certificate_steps as steps
 from . import certificate_uploads as kept_files
-from .forms_certificates import language_choices
+from .forms_certificates import days_in_words, language_choices
 
 VERIFY_PATH = "/certificados/verificar/"
 
@@ -201,7 +201,10 @@ def sections(draft: dict, patient, pack) -> list[dict]:
         {"title": _("The days of rest"), "rows": [
             _row(_("First day of rest"), _day(d.get("rest_start")), "dias", "id_rest_start"),
             _row(_("Last day of rest"), _day(d.get("rest_end")), "dias", "id_rest_end"),
-            _row(_("Number of days of rest"), d.get("rest_days"), "dias", "id_rest_days")]},
+            _row(_("Number of days of rest"), d.get("rest_days"), "dias", "id_rest_days"),
+            *([_row(_("Number of days of rest in words"), d.get("rest_days_words"), "dias",
+                    "id_rest_days_words")]
+              if days_in_words(pack, abroad=steps.is_abroad(draft, pack)) else [])]},
     ]
     if d.get("kind") == "hospitalisation":
         out.append({"title": _("The hospital stay"), "rows": [

@@ -15,17 +15,16 @@ once older than a day, longer than any session lives without activity.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 
+from ventanilla.core.file_sweep import Sweep, orphans_sweep
 from ventanilla.registration import uploads
 from ventanilla.registration.errors import UploadInvalid
 
@@ -87,36 +86,14 @@ def upload_forget(kept: dict | None) -> None:
         logger.exception("certificate uploads: could not delete %s", path)
 
 
-@dataclass
-class SweepReport:
-    removed: list[str] = field(default_factory=list)
-    recent: list[str] = field(default_factory=list)
-
-
 def pending_sweep(*, older_than: timedelta, dry_run: bool = False,
-                  now: datetime | None = None) -> SweepReport:
+                  now: datetime | None = None) -> Sweep:
     """Delete kept uploads last written more than ``older_than`` ago: a draft nobody
-    submitted. A live draft whose file was swept asks for the file again at the check."""
-    storage = _storage()
-    now = now or timezone.now()
-    report = SweepReport()
-    try:
-        names = storage.listdir(PREFIX)[1]
-    except FileNotFoundError:
-        return report
-    for name in sorted(names):
-        path = f"{PREFIX}/{name}"
-        if not _valid(path):
-            continue
-        if now - storage.get_modified_time(path) < older_than:
-            report.recent.append(path)
-            continue
-        report.removed.append(path)
-        if not dry_run:
-            with contextlib.suppress(FileNotFoundError):
-                storage.delete(path)
-    return report
+    submitted (no row ever points at one). A live draft whose file was swept asks for the
+    file again at the check page."""
+    return orphans_sweep(storage=_storage(), prefix=PREFIX, referenced=tuple,
+                         older_than=older_than, now=now or timezone.now(), dry_run=dry_run)
 
 
-__all__ = ["PREFIX", "SweepReport", "UploadInvalid", "pending_sweep", "upload_exists",
+__all__ = ["PREFIX", "Sweep", "UploadInvalid", "pending_sweep", "upload_exists",
            "upload_forget", "upload_keep", "upload_read"]

@@ -200,8 +200,8 @@ class PatientForm(_Form):
                 widget=forms.RadioSelect(attrs={"data-label-size": "s"}),
                 help_text=_("Choose the code that is on the certificate, or type it again "
                             "above."),
-                choices=[(code, HintedChoice(code, description))
-                         for code, description in nearest])
+                choices=[(item.code, HintedChoice(item.code, item.description))
+                         for item in nearest])
 
 
 class CodeConfirmForm(_Form):
@@ -221,6 +221,19 @@ class DaysForm(_Form):
     rest_end = _date(_("Last day of rest"))
     rest_days = _text(_("Number of days of rest"), 4, width="3", inputmode="numeric",
                       hint=_("The number the certificate gives, in figures."))
+    rest_days_words = _text(_("Number of days of rest in words"), 80, width="20",
+                            hint=_("As the certificate writes it, for example tres."))
+
+    def __init__(self, *args, pack, abroad: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not days_in_words(pack, abroad=abroad):
+            del self.fields["rest_days_words"]
+
+
+def days_in_words(pack, *, abroad: bool) -> bool:
+    """R-CER-04 (Ecuador): a certificate of the country gives the days in figures and in
+    words."""
+    return bool(pack.certificate_days_in_words) and not abroad
 
 
 def _sex_choices():
@@ -300,7 +313,7 @@ class CorrectionForm(_Form):
                  **kwargs):
         super().__init__(*args, **kwargs)
         parts = [KindForm(pack=pack), DoctorForm(pack=pack, abroad=abroad),
-                 PatientForm(patient=patient), DaysForm()]
+                 PatientForm(patient=patient), DaysForm(pack=pack, abroad=abroad)]
         details = details_form_class(kind)
         if details is not None:
             parts.append(details())

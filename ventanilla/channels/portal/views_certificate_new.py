@@ -77,7 +77,8 @@ def _form(slug: str, data, *, draft, patient, pack, nearest=()):
     if slug == "paciente":
         return cforms.PatientForm(data, patient=patient, nearest=nearest, initial=initial)
     if slug == "dias":
-        return cforms.DaysForm(data, initial=initial)
+        return cforms.DaysForm(data, pack=pack, abroad=steps.is_abroad(draft, pack),
+                               initial=initial)
     if slug == "detalles":
         cls = cforms.details_form_class(stored.get("kind", ""))
         return cls(data, initial=initial) if cls is not None else None

@@ -90,7 +90,8 @@ def _initial(cert, pack) -> dict:
         "kind", "doctor_name", "doctor_specialty", "establishment", "doctor_email",
         "doctor_registration", "establishment_phone", "establishment_address",
         "issued_place", "issued_country", "language", "patient_names", "patient_id_number",
-        "diagnosis", "icd10_code", "procedure", "baby_sex", "late_reason")}
+        "diagnosis", "icd10_code", "procedure", "baby_sex", "late_reason",
+        "rest_days_words")}
     for name in ("issued_on", "rest_start", "rest_end", "admitted_on", "discharged_on",
                  "delivered_on"):
         value = getattr(cert, name)

@@ -53,7 +53,8 @@ def answers(**changes) -> dict:
         "paciente": {"patient_names": "PAZ VERA ANA", "patient_id_number": "1710034065",
                      "diagnosis": "Infección aguda de las vías respiratorias superiores",
                      "icd10_code": "j069"},
-        "dias": {"rest_start": dmy(start), "rest_end": dmy(today()), "rest_days": "3"},
+        "dias": {"rest_start": dmy(start), "rest_end": dmy(today()), "rest_days": "3",
+                 "rest_days_words": "tres"},
     }
     for name, value in changes.items():
         for fields in values.values():

@@ -89,7 +89,7 @@ def test_r_cer_01_the_whole_flow_submits_a_certificate_and_tells_the_due_date(br
     assert check.status_code == 200 and "There is a problem" not in page
     assert "Dra. Lucía Andrade" in page and "J06.9 – Acute upper respiratory infection" in page
     assert "certificado.pdf" in page
-    assert check.content.decode().count(">Change<") == 20
+    assert check.content.decode().count(">Change<") == 21
     key = check.context["key"]
 
     r = browser.post(CHECK, {"key": key})
@@ -199,7 +199,7 @@ def test_someone_elses_certificate_answers_404(browser, make_affiliate):
         submitter=luis, patient=luis, data=typed(
             patient_names="Luis Paz Vera", patient_id_number="1713175071",
             issued_on=dmy(today()), rest_start=dmy(today()), rest_end=dmy(today()),
-            rest_days="1"), files=scan_files(), channel="web")
+            rest_days="1", rest_days_words="uno"), files=scan_files(), channel="web")
     ref = cert.case.reference
     for path in ("", "enviado/", "corregir/", "comprobante.pdf"):
         assert browser.get(f"/portal/certificados/{ref}/{path}").status_code == 404, path
