@@ -60,7 +60,7 @@ def icd10_texts() -> dict:
     """What the autocomplete says (js/icd10-autocomplete.js fills the placeholders in)."""
     return {"results": _("%(count)s matching codes"),
             "none": _("No code matches. Check the code on the certificate."),
-            "chosen": _("You chose %(code)s: %(description)s"),
+            "chosen": _("You chose this code:"),
             "choose": _("Matching codes")}
 
 

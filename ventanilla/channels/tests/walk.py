@@ -234,7 +234,7 @@ def _certificates(carmen) -> tuple[list[str], dict]:
         issued_place="Quito", issued_country="EC", language="es",
         patient_names=carmen.full_name, patient_id_number=carmen.id_number,
         diagnosis="Faringitis aguda", icd10_code="J02.9", rest_start=day, rest_end=day,
-        rest_days="1")
+        rest_days="1", rest_days_words="uno")
     certs = [services.certificate_submit(
         submitter=carmen, patient=carmen, data=CertificateIn.of(typed), channel="web",
         files={"scan": services.Upload(DEMO_PDF, "certificado.pdf")}, idempotency_key=key)

@@ -70,11 +70,10 @@ if (input && endpoint) {
     last = row.code;
     clear();
     chosen.replaceChildren();
-    const [before, after] = fill(text("chosen"), { code: row.code, description: "\u0000" })
-      .split("\u0000");
-    chosen.append(before || `${row.code}: `);
+    const code = document.createElement("strong");
+    code.textContent = row.code;
+    chosen.append(`${text("chosen")} `, code, " ");
     describe(chosen, row);
-    if (after) chosen.append(after);
     input.focus();
   };
 
