@@ -257,3 +257,39 @@ def test_from_abroad_late_with_the_autocomplete_then_sent_back_and_corrected(
     assert not walk.problems, walk.problems
     assert not page.browsing.page_errors, page.browsing.page_errors
     a11y.assert_clean()
+
+
+def test_the_whole_submission_works_with_javascript_off(new_page, make_affiliate):
+    from ventanilla.certificates.models import Certificate
+    from ventanilla.countries.registry import get_pack
+
+    make_affiliate(email="ana@example.com")
+    today = get_pack("EC").today()
+    page = new_page(viewport=PHONE_390, language="en", java_script_enabled=False)
+    sign_in(page)
+    page.goto(NEW)
+    page.check("input[name=patient]")
+    submit(page)
+    page.check("input[name=kind][value=illness]")
+    page.check("input[name=abroad][value=no]")
+    submit(page)
+    fill(page, doctor(today.strftime("%d/%m/%Y")))
+    submit(page)
+    fill(page, {"patient_names": "PAZ VERA ANA", "patient_id_number": "1710034065",
+                "diagnosis": "Faringitis aguda", "icd10_code": "j029"})
+    submit(page)
+    assert path_of(page) == f"{NEW}codigo/"
+    assert "J02.9" in page.locator("#icd10-description").inner_text()
+    page.check("input[name=confirmed][value=yes]")
+    submit(page)
+    fill(page, {"rest_start": today.isoformat(), "rest_end": today.strftime("%d-%m-%Y"),
+                "rest_days": "1", "rest_days_words": "un día"})
+    submit(page)
+    page.set_input_files("input[name=scan]", files=[
+        {"name": "certificado.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    submit(page)
+    assert path_of(page) == f"{NEW}revisar/"
+    submit(page, "main form[method=post] button[data-prevent-double-click]")
+    cert = Certificate.objects.get()
+    assert path_of(page) == f"/portal/certificados/{cert.case.reference}/enviado/"
+    assert (cert.icd10_code, cert.rest_days, cert.rest_days_words) == ("J02.9", 1, "un día")
