@@ -55,10 +55,6 @@ def _path(kept: dict | None) -> str | None:
     return path if isinstance(path, str) and _NAME.match(path) else None
 
 
-def _valid(path: str) -> bool:
-    return bool(_NAME.match(path))
-
-
 def upload_read(kept: dict | None) -> bytes | None:
     """The kept bytes, or None when they are gone (swept, or never written)."""
     path = _path(kept)
