@@ -195,6 +195,30 @@ def icd10_finding(answer: Icd10Answer) -> Finding | None:
     return Finding("icd10_code", message)
 
 
+def flag_message(code: str, params: dict) -> str:
+    """A flag (a finding that does not refuse) in the active language."""
+    days = {k: day_text(date.fromisoformat(v)) for k, v in params.items()
+            if k in ("day", "start", "end") and v}
+    if code == "late_justified":
+        return _("Submitted after the deadline (%(day)s), with a justification.") % days
+    if code == "overlap":
+        return _("These days overlap certificate %(reference)s (%(start)s to %(end)s) of the "
+                 "same person.") % {**params, **days}
+    return code
+
+
+def _flag(field_name: str, code: str, **params: str) -> Finding:
+    return Finding(field_name, flag_message(code, params), blocking=False, code=code,
+                   params=tuple(sorted(params.items())))
+
+
+def stored_flag_message(flag: dict) -> str:
+    """A flag as stored on a certificate (``{"field", "code", "params"}``), written now."""
+    if flag.get("code"):
+        return flag_message(flag["code"], flag.get("params") or {})
+    return flag.get("message", "")
+
+
 def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today: date,
                        other_rests: Sequence[OtherRest] = (), has_scan: bool = True,
                        has_apostille: bool = False, has_translation: bool = False,
@@ -350,10 +374,9 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
                     "The last day to submit this certificate was %(day)s. Write why it is "
                     "submitted late: the validator decides whether the reason is accepted.")
                     % {"day": last}))
-            else:
-                out.append(Finding("late_reason", _(
-                    "Submitted after the deadline (%(day)s), with a justification.")
-                    % {"day": last}, blocking=False))
+            elif deadline.last_day is not None:
+                out.append(_flag("late_reason", "late_justified",
+                                 day=deadline.last_day.isoformat()))
         days = rules.days_inclusive(start, end)
         limit = rules.online_limit_finding(days=days, max_days=pack.certificate_online_max_days)
         if limit is not None:
@@ -365,9 +388,6 @@ def certificate_checks(inp: CertificateIn, *, patient: PatientFacts, pack, today
         # the validator (it may be a continuation), never silently accepted.
         for other in other_rests:
             if rules.overlaps(start, end, other.start, other.end):
-                out.append(Finding("rest_start", _(
-                    "These days overlap certificate %(reference)s (%(start)s to %(end)s) of "
-                    "the same person.") % {
-                    "reference": other.reference, "start": day_text(other.start),
-                    "end": day_text(other.end)}, blocking=False))
+                out.append(_flag("rest_start", "overlap", reference=other.reference,
+                                 start=other.start.isoformat(), end=other.end.isoformat()))
     return checked

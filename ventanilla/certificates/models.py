@@ -92,7 +92,8 @@ class Certificate(BaseModel):
     # R-CER-04: a late certificate needs a written justification
     late_reason = models.TextField(_("why it is submitted late"), blank=True)
     # The automatic findings that do not refuse (an overlap, a late submission), for the
-    # validator: [{"code", "field", "params"}]
+    # validator: [{"field", "code", "params"}], written in the reader's language
+    # (``flag_messages``)
     flags = models.JSONField(default=list, blank=True)
 
     # The validators' deadline (R-CER-05) and the outcome
@@ -136,6 +137,13 @@ class Certificate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.rest_start}..{self.rest_end}"
+
+    @property
+    def flag_messages(self) -> list[str]:
+        """The automatic flags, written in the reader's language."""
+        from .checks import stored_flag_message
+
+        return [stored_flag_message(flag) for flag in self.flags or []]
 
 
 CERTIFICATES_PREFIX = "certificates"

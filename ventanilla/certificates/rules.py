@@ -33,6 +33,10 @@ class Finding:
     field: str
     message: str
     blocking: bool = True      # False: flagged to the validator, not a refusal
+    # A flag is stored as its code and parameters and written in the reader's language
+    # (``checks.flag_message``): the validator may not read the person's.
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
 
 class DateUnreadable(ValueError):

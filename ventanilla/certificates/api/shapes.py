@@ -38,8 +38,8 @@ def certificate_out(cert: Certificate) -> dict:
         **summary_out(cert),
         **{name: getattr(cert, name) for name in _TYPED},
         "icd10_description": icd10_lookup(cert.icd10_code).description,
-        "flags": [{"field": f.get("field", ""), "message": f.get("message", "")}
-                  for f in cert.flags or []],
+        "flags": [{"field": f.get("field", ""), "message": message}
+                  for f, message in zip(cert.flags or [], cert.flag_messages, strict=True)],
         "rejection_reasons": [{"code": code,
                                "label": str(rules.REJECTION_REASONS.get(code, code))}
                               for code in cert.rejection_reasons or []],

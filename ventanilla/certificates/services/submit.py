@@ -131,7 +131,8 @@ def _assign(cert: Certificate, checked: Checked, data: CertificateIn) -> None:
     cert.procedure = clean_text(v.get("procedure") or "", max_length=240)
     cert.baby_sex = v.get("baby_sex") or ""
     cert.late_reason = clean_text(data.late_reason, max_length=2000, multiline=True)
-    cert.flags = [{"field": f.field, "message": str(f.message)} for f in checked.flags]
+    cert.flags = [{"field": f.field, "code": f.code, "params": dict(f.params)}
+                  for f in checked.flags]
 
 
 def _clean_key(key: str | None) -> str | None:

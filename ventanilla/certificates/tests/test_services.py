@@ -140,9 +140,17 @@ def test_r_cer_03_an_overlapping_certificate_is_flagged_to_the_validator(submit)
     first = submit()
     second = submit(typed(rest_start="03/12/2026", rest_end="04/12/2026", rest_days="2",
                           rest_days_words="dos", issued_on="03/12/2026"))
-    assert second.flags == [{"field": "rest_start", "message": (
-        f"These days overlap certificate {first.case.reference} (1 December 2026 to 3 December 2026) "
-        "of the same person.")}]
+    assert second.flags == [{"field": "rest_start", "code": "overlap", "params": {
+        "reference": first.case.reference, "start": "2026-12-01", "end": "2026-12-03"}}]
+    message = (f"These days overlap certificate {first.case.reference} (1 December 2026 to "
+               "3 December 2026) of the same person.")
+    assert second.flag_messages == [message]
+    from django.utils import translation
+
+    with translation.override("es"):   # the validator reads it in their own language
+        assert second.flag_messages == [
+            f"Estos días se cruzan con el certificado {first.case.reference} (del 1 de "
+            "diciembre de 2026 al 3 de diciembre de 2026) de la misma persona."]
 
 
 def test_r_cer_03_the_check_stores_nothing_and_answers_only_for_own_people(ana,

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import appointment_pages, appointments, views, views_dependants, views_visits
+from . import (
+    appointment_pages,
+    appointments,
+    views,
+    views_certificate_new,
+    views_certificates,
+    views_dependants,
+    views_visits,
+)
 
 app_name = "portal"
 
@@ -46,6 +54,25 @@ urlpatterns = [
          name="visit_ics"),
     path("visitas/<uuid:public_id>/cita.pdf", views_visits.visit_document, {"kind": "pdf"},
          name="visit_pdf"),
+    path("certificados/", views_certificates.certificates, name="certificates"),
+    path("certificados/nuevo/", views_certificate_new.certificate_new, name="certificate_new"),
+    path("certificados/nuevo/revisar/", views_certificate_new.certificate_check,
+         name="certificate_check"),
+    path("certificados/nuevo/descartar/", views_certificate_new.certificate_discard,
+         name="certificate_discard"),
+    path("certificados/nuevo/archivo/<slug:step>/", views_certificate_new.certificate_upload,
+         name="certificate_upload"),
+    path("certificados/nuevo/archivo/<slug:step>/quitar/",
+         views_certificate_new.certificate_upload_remove, name="certificate_upload_remove"),
+    path("certificados/nuevo/<slug:step>/", views_certificate_new.certificate_step,
+         name="certificate_step"),
+    path("certificados/<str:reference>/", views_certificates.certificate, name="certificate"),
+    path("certificados/<str:reference>/enviado/", views_certificate_new.certificate_sent,
+         name="certificate_sent"),
+    path("certificados/<str:reference>/corregir/", views_certificates.certificate_correct,
+         name="certificate_correct"),
+    path("certificados/<str:reference>/comprobante.pdf", views_certificates.certificate_receipt,
+         name="certificate_receipt"),
     path("dependientes/", views_dependants.dependants, name="dependants"),
     path("dependientes/nueva/", views_dependants.dependant_new, name="dependant_new"),
     path("dependientes/nueva/datos/", views_dependants.dependant_details, name="dependant_details"),

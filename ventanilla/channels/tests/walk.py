@@ -47,6 +47,9 @@ URL_NAMES_WITHOUT_FORMS = {
     "portal:visit_pdf": "a PDF download",
     "portal:appointment_copy": "POST-only button without fields",
     "portal:appointment_alert_cancel": "POST-only button without fields",
+    "portal:certificate_receipt": "a PDF download",
+    "portal:certificate_upload_remove": "POST-only button without fields (shown with a file "
+                                        "kept; the walk keeps none)",
     "staff:logout": "POST-only button without fields",
     "staff:document_file": "a document download",
     "staff:certificate_file": "a certificate's scan: an image or a PDF download",
@@ -55,6 +58,7 @@ URL_NAMES_WITHOUT_FORMS = {
     "staff:callcentre_change": "redirects to the call centre's list of times (walked)",
 }
 SKIP_NAMES = {"registration:card", "portal:appointment_ics", "portal:appointment_pdf",
+              "portal:certificate_receipt",
               "portal:visit_ics", "portal:visit_pdf", "staff:document_file",
               "staff:certificate_file",
               "registration:resume", "portal:clave_link"}
@@ -73,6 +77,7 @@ class World:
     application: object        # a draft application, e-mail confirmed, nothing answered
     applications: dict[str, object] = field(default_factory=dict)  # role -> application
     seeds: dict[str, list[str]] = field(default_factory=dict)
+    certificate_draft: dict = field(default_factory=dict)   # a certificate being typed
 
 
 APPLICATION_ROLES = {"applicant": "draft", "applicant_unconfirmed": "started",
@@ -154,10 +159,11 @@ def world() -> World:
         dependant={"id_type": "cedula", "id_number": cedula("170555127"),
                    "given_names": "Lucía", "family_names": "Andrade Vásquez",
                    "date_of_birth": date(2019, 2, 3), "nationality": "EC"})
-    certificates = _certificates(carmen, staff)
+    staff_certificates = _staff_certificates(carmen, staff)
     blocked = Person.objects.get(id_number=cedula("171234567"))
     w = World(affiliate=carmen, staff=staff, booking=booking, visit=visit,
               application=applications["applicant"], applications=applications)
+    certificates, w.certificate_draft = _portal_certificates(carmen)
     from ventanilla.countries.registry import get_pack
 
     visit_day = visit.slot.starts_at.astimezone(get_pack("EC").tz).date()
@@ -193,7 +199,8 @@ def world() -> World:
                       f"/portal/citas/{booking.public_id}/",
                       f"/portal/citas/{booking.public_id}/cancelar/",
                       f"/portal/visitas/{visit.public_id}/",
-                      f"/portal/visitas/{visit.public_id}/cancelar/"],
+                      f"/portal/visitas/{visit.public_id}/cancelar/",
+                      "/portal/certificados/", *certificates],
         "staff": ["/staff/cola/", "/staff/mostrador/", "/staff/personas/",
                   f"/staff/personas/{carmen.public_id}/", "/staff/dependientes/",
                   f"/staff/personas/{blocked.public_id}/",
@@ -206,12 +213,12 @@ def world() -> World:
                   f"/staff/llamadas/{carmen.public_id}/citas/{booking.public_id}/",
                   f"/staff/llamadas/{carmen.public_id}/citas/{booking.public_id}/cambiar/",
                   f"/staff/llamadas/{carmen.public_id}/citas/{booking.public_id}/cancelar/",
-                  "/staff/residentes-sin-cobertura/", *certificates],
+                  "/staff/residentes-sin-cobertura/", *staff_certificates],
     }
     return w
 
 
-def _certificates(carmen, staff) -> list[str]:
+def _staff_certificates(carmen, staff) -> list[str]:
     """Sick-leave certificates (issue 13): one waiting at the validators' desk, an attended
     medical appointment to issue one for, and one issued; the staff pages of each."""
     from ventanilla.certificates import services as certificates
@@ -231,6 +238,47 @@ def _certificates(carmen, staff) -> list[str]:
     return [f"/staff/certificados/{waiting.case.reference}/",
             f"/staff/citas/{attended.public_id}/certificado/",
             f"/staff/citas/{issued.public_id}/certificado/emitido/"]
+
+
+def _portal_certificates(carmen) -> tuple[list[str], dict]:
+    """Carmen's certificate pages: one waiting, one sent back to correct, and every step
+    of one being typed (a maternity certificate from abroad in English, so that every
+    step applies; the draft goes in her session)."""
+    from ventanilla.accounts.roles import Role
+    from ventanilla.accounts.services import staff_create
+    from ventanilla.certificates import services
+    from ventanilla.certificates.checks import CertificateIn
+    from ventanilla.countries.registry import get_pack
+    from ventanilla.demo.data import DEMO_PDF
+
+    day = get_pack("EC").today().strftime("%d/%m/%Y")
+    typed = dict(
+        kind="illness", doctor_name="Dra. Lucía Andrade", doctor_specialty="Medicina interna",
+        establishment="Clínica La Merced", doctor_email="l.andrade@lamerced.ec",
+        doctor_registration="1005-2016-1727394", establishment_phone="02 245 6789",
+        establishment_address="Av. 10 de Agosto N24-35, Quito", issued_on=day,
+        issued_place="Quito", issued_country="EC", language="es",
+        patient_names=carmen.full_name, patient_id_number=carmen.id_number,
+        diagnosis="Faringitis aguda", icd10_code="J02.9", rest_start=day, rest_end=day,
+        rest_days="1", rest_days_words="uno")
+    certs = [services.certificate_submit(
+        submitter=carmen, patient=carmen, data=CertificateIn.of(typed), channel="web",
+        files={"scan": services.Upload(DEMO_PDF, "certificado.pdf")}, idempotency_key=key)
+        for key in ("walk-1", "walk-2")]
+    validator = staff_create(username="walk.validador", password="Staff-password-123",
+                             role=Role.VALIDATOR, country="EC")
+    services.certificate_return(certificate=certs[1], actor=validator,
+                                note="El sello no se lee.")
+    new = "/portal/certificados/nuevo/"
+    pages = [f"/portal/certificados/{c.case.reference}/{suffix}" for c in certs
+             for suffix in ("", "enviado/", "corregir/")]
+    pages += [new, f"{new}revisar/", *[f"{new}{slug}/" for slug in (
+        "tipo", "medico", "paciente", "codigo", "dias", "detalles")],
+        *[f"{new}archivo/{slug}/" for slug in ("certificado", "apostilla", "traduccion")]]
+    draft = {"patient": str(carmen.public_id), "files": {}, "icd10_confirmed": "", "key": "",
+             "data": {**typed, "kind": "maternity", "issued_country": "US",
+                      "language": "en"}}
+    return pages, draft
 
 
 ROLES = ("anonymous", *APPLICATION_ROLES, "visitor", "affiliate", "staff")
@@ -254,6 +302,12 @@ def client_for(role: str, w: World, *, language: str) -> Client:
     client.cookies["django_language"] = language
     if role == "affiliate":
         client.force_login(w.affiliate.user, backend="django.contrib.auth.backends.ModelBackend")
+        if w.certificate_draft:
+            from ventanilla.channels.portal.certificate_steps import SESSION_KEY
+
+            s = client.session
+            s[SESSION_KEY] = w.certificate_draft
+            s.save()
     elif role == "staff":
         client.force_login(w.staff, backend="django.contrib.auth.backends.ModelBackend")
     elif role in APPLICATION_ROLES:
