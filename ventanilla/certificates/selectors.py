@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.query import ModelIterable
 
 from ventanilla.accounts.authz import staff_acting
 from ventanilla.cases import rules as case_rules
@@ -26,12 +27,12 @@ def patient_facts(person) -> PatientFacts:
 
 def other_rests(patient, *, exclude: Certificate | None = None) -> list[OtherRest]:
     """The patient's other certificates that still count (not rejected)."""
-    qs = (Certificate.objects.filter(patient=patient)
-          .exclude(status=Certificate.Status.REJECTED).select_related("case"))
+    qs = Certificate.objects.filter(patient=patient).exclude(status=Certificate.Status.REJECTED)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return [OtherRest(c.case.reference, c.rest_start, c.rest_end)
-            for c in qs.order_by("rest_start")[:200]]
+    # three columns, no model instances: it runs on every check (bench/certificates.py)
+    rows = qs.order_by("rest_start").values_list("case__reference", "rest_start", "rest_end")
+    return [OtherRest(reference, start, end) for reference, start, end in rows[:200]]
 
 
 def patients_of(person):
@@ -85,14 +86,47 @@ class QueueFilters:
     overdue_only: bool = False
 
 
-def queue(country: str, filters: QueueFilters, *, today: date) -> QuerySet[Certificate]:
-    """The validators' queue of a country: by due date, the oldest first."""
+def _queue_rows(country: str, filters: QueueFilters, *, today: date) -> QuerySet[Certificate]:
     qs = Certificate.objects.filter(country=country, source=Certificate.Source.PRIVATE)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.centre:
+        # PostgreSQL answers it from a trigram index (migration 0002)
+        qs = qs.filter(establishment__icontains=filters.centre)
+    if filters.overdue_only:
+        qs = qs.filter(due_on__lt=today)
+    return qs.order_by("due_on", "id")
+
+
+class QueueQuerySet(QuerySet[Certificate]):
+    """The queue, paged cheaply however it is paged (``Paginator``, ``qs[a:b]``): a slice
+    past the first row reads the page's ids on the queue's index first (an index-only
+    scan skips the offset's entries), then only those rows with their case and patient.
+    A plain OFFSET read every skipped row, joins and all: page 600 of 1,200 took 0.8 s
+    where page 1 took 1 ms (bench/certificates.py)."""
+
+    def __getitem__(self, k):
+        if (isinstance(k, slice) and k.start and k.step is None and self._result_cache is None
+                and self._iterable_class is ModelIterable and not self.query.is_sliced):
+            ids = list(self.values_list("pk", flat=True)[k])
+            rows = {row.pk: row for row in self.filter(pk__in=ids)}
+            return [rows[pk] for pk in ids if pk in rows]
+        return super().__getitem__(k)
+
+
+def queue(country: str, filters: QueueFilters, *, today: date) -> QuerySet[Certificate]:
+    """The validators' queue of a country: by due date, the oldest first (pages: see
+    ``QueueQuerySet``)."""
+    qs: QuerySet[Certificate] = QueueQuerySet(Certificate).filter(
+        country=country, source=Certificate.Source.PRIVATE)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.centre:
+        # PostgreSQL answers it from a trigram index (migration 0002)
         qs = qs.filter(establishment__icontains=filters.centre)
     if filters.overdue_only:
         qs = qs.filter(due_on__lt=today)
