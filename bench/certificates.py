@@ -15,10 +15,11 @@ p50 / p95 / p99 against the target (p99 < 200 ms); and ``certificate_check`` cal
 second on one core (this process, pinned; PostgreSQL in its own), against the target
 (200 a second).
 
-What is measured: the staff pages (``STAFF_VIEWS``) and ``POST /api/v1/certificates/check``
-through Django's test client when they exist in this checkout; otherwise the selectors and
-the service they call, evaluated as a page would (a ``Paginator`` page of ``queue()`` turned
-into a list; the user read afresh as each request does), and the output says which.
+What is measured: the selectors and the service the desk and the endpoint call, evaluated
+as a page would (a ``Paginator`` page of ``queue()`` turned into a list; the user read
+afresh as each request does); and, beside them, the staff pages and
+``POST /api/v1/certificates/check`` through Django's test client when they exist in this
+checkout (``bench/certificates_hooks.py``). The output says which.
 """
 
 from __future__ import annotations
@@ -38,29 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
 import certificates_load
+from certificates_hooks import STAFF_VIEWS, HookMismatch, measure_api_check, view_scenarios
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_certificates"
 TARGET_P99_MS = 200.0         # issue 13: lists, filters and opens under 200 ms at p99
 TARGET_CHECKS_PER_S = 200.0   # issue 13: at least 200 automatic checks a second, one core
 PAGE = 50
-
-# The hooks for the pages and the endpoint another part of issue 13 builds: path templates
-# tried through the test client (signed in as the country's validator). When a path does
-# not resolve, the selectors are measured instead. Change them here if the pages differ.
-STAFF_VIEWS = {
-    "queue": "/staff/certificados/",
-    "certificate": "/staff/certificados/{reference}/",
-}
-API_CHECK_PATH = "/api/v1/certificates/check"
-
-
-def api_check_body(patient, data) -> dict:
-    """The JSON body of ``POST /api/v1/certificates/check``: the typed fields and the
-    patient (the hook to adjust once the endpoint exists)."""
-    from dataclasses import asdict
-
-    return {**asdict(data), "patient": str(patient.public_id)}
-
 
 # --- results ---------------------------------------------------------------------------------
 
@@ -93,29 +77,7 @@ def timed(name: str, requests: int, call: Callable[[int], object], *, warm: int 
     return Timing(name, ms, note)
 
 
-def _resolves(path: str) -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(path.split("?")[0])
-    except Resolver404:
-        return False
-    return True
-
-
 # --- the validators' queue -------------------------------------------------------------------
-
-def centre_queries(places: list[str]) -> list[str]:
-    """What validators type in the centre filter: a large establishment's full name, a middle
-    one's and a small one's, words many share ("Santa", "Clínica"), the two countries'
-    cities — a city of the other country matches nothing here, the worst case: the planner
-    expects matches and walks the whole queue in due-date order — and a long name that no
-    establishment has."""
-    if not places:
-        return ["Zzz"]
-    return [places[0], places[len(places) // 2], places[-1], "Santa", "Clínica", "Cusco",
-            "Quito", "Zzz no existe"]
-
 
 def queue_scenarios(country: str, facts: dict) -> dict[str, Callable[[int], object]]:
     """Each scenario as one request's work through the selectors (and, to compare, a deep
@@ -131,7 +93,7 @@ def queue_scenarios(country: str, facts: dict) -> dict[str, Callable[[int], obje
     today = get_pack(country).today()
     validator_pk = facts["validators"][country].pk
     kinds = ("maternity", "hospitalisation", "accident", "illness")
-    centres = centre_queries(facts["places"][country])
+    centres = certificates_load.centre_queries(facts["places"][country])
     refs = facts["references"][country] or [""]
     waiting = selectors.queue_counts(country, today=today).waiting
     last_page = max(1, -(-waiting // PAGE))
@@ -171,33 +133,6 @@ def queue_scenarios(country: str, facts: dict) -> dict[str, Callable[[int], obje
     }
 
 
-def view_scenarios(country: str, facts: dict) -> dict[str, Callable[[int], object]] | None:
-    """The same scenarios through the staff pages, when they exist (``STAFF_VIEWS``)."""
-    if not _resolves(STAFF_VIEWS["queue"]):
-        return None
-    from django.test import Client
-
-    client = Client(HTTP_ACCEPT_LANGUAGE="es")
-    client.force_login(facts["validators"][country])
-    centres = centre_queries(facts["places"][country])
-    refs = facts["references"][country]
-    queue = STAFF_VIEWS["queue"]
-
-    def get(path: str) -> None:
-        r = client.get(path)
-        if r.status_code != 200:
-            raise SystemExit(f"{path} answered {r.status_code}: adjust STAFF_VIEWS")
-
-    return {
-        "view: first page": lambda i: get(queue),
-        "view: filter by kind": lambda i: get(f"{queue}?kind=maternity"),
-        "view: filter by centre": lambda i: get(f"{queue}?centre={centres[i % len(centres)]}"),
-        "view: deep page": lambda i: get(f"{queue}?page={500 + i}"),
-        "view: open one certificate": lambda i: get(
-            STAFF_VIEWS["certificate"].format(reference=refs[i % len(refs)])),
-    }
-
-
 def explain(country: str, facts: dict, out) -> None:
     from ventanilla.certificates import selectors
     from ventanilla.certificates.selectors import QueueFilters
@@ -208,7 +143,8 @@ def explain(country: str, facts: dict, out) -> None:
                            ("kind=maternity", QueueFilters(kind="maternity")),
                            ("centre='Zzz no existe'", QueueFilters(centre="Zzz no existe")),
                            ("centre=<the largest>", QueueFilters(
-                               centre=centre_queries(facts["places"][country])[0]))):
+                               centre=certificates_load.centre_queries(
+                                   facts["places"][country])[0]))):
         qs = selectors.queue(country, filters, today=today)[:PAGE]
         out(f"\n--- EXPLAIN {country} {label}\n{qs.explain(analyze=True)}")
 
@@ -279,35 +215,6 @@ def measure_checks(facts: dict, *, calls: int, rng: random.Random, profile: bool
     return rates
 
 
-def measure_api_check(facts: dict, inputs: list, *, out) -> float | None:
-    if not _resolves(API_CHECK_PATH):
-        out(f"CHECKS {API_CHECK_PATH} is not in this checkout: the service was measured "
-            "(the endpoint calls it); api_check_body() is the hook")
-        return None
-    from django.test import Client
-
-    from ventanilla.accounts.signin import api_token_issue
-
-    holders = [p for p in facts["patients"]["EC"] + facts["patients"]["PE"] if p.user_id]
-    tokens = {p.pk: api_token_issue(p.user) for p in holders}
-    sample = [(p, d) for p, d in inputs if p.pk in tokens] or []
-    if not sample:
-        return None
-    client = Client()
-    statuses: dict[int, int] = {}
-    t0 = time.perf_counter()
-    for person, data in sample:
-        r = client.post(API_CHECK_PATH, json.dumps(api_check_body(person, data)),
-                        content_type="application/json",
-                        HTTP_AUTHORIZATION=f"Bearer {tokens[person.pk]}")
-        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-    seconds = time.perf_counter() - t0
-    rate = len(sample) / seconds
-    out(f"CHECKS POST {API_CHECK_PATH}  {rate:8.1f} /s  ({len(sample)} requests, statuses "
-        f"{dict(sorted(statuses.items()))})")
-    return rate
-
-
 # --- the run ---------------------------------------------------------------------------------
 
 def run(*, certificates: int, decided: int, requests: int, check_calls: int, seed: int = 7,
@@ -323,13 +230,16 @@ def run(*, certificates: int, decided: int, requests: int, check_calls: int, see
         out(f"\n=== The validators' queue, {country} ({requests} requests each, a page of "
             f"{PAGE}) ===")
         views = view_scenarios(country, facts)
-        scenarios = views or queue_scenarios(country, facts)
-        if views is None:
-            out(f"(the staff pages {STAFF_VIEWS['queue']} are not in this checkout: measuring "
-                "the selectors queue, queue_counts, certificate_get_for_staff as the pages "
-                "would call them)")
-        for name, call in scenarios.items():
-            t = timed(f"QUEUE {country} {name}", requests, call)
+        if not views:
+            out(f"(the staff pages {STAFF_VIEWS['queue']} are not in this checkout: the "
+                "selectors queue, queue_counts, certificate_get_for_staff are measured as the "
+                "pages would call them)")
+        for name, call in {**queue_scenarios(country, facts), **views}.items():
+            try:
+                t = timed(f"QUEUE {country} {name}", requests, call)
+            except HookMismatch as exc:
+                out(f"QUEUE {country} {name}: not measured, {exc}")
+                continue
             out(t.line())
             results["queue"][t.name] = t
         if explain_plans:

@@ -253,3 +253,14 @@ def typed_inputs(facts: dict, n: int, rng: random.Random) -> list:
             rest_end=(start + timedelta(days=days - 1)).strftime("%d/%m/%Y"),
             rest_days=str(days), **extra)))
     return out
+
+
+def centre_queries(places: list[str]) -> list[str]:
+    """What validators type in the centre filter: a large establishment's full name, a middle
+    one's and a small one's, words many share ("Santa", "Clínica"), the two countries'
+    cities (the other country's matches nothing here) and a long name no establishment has.
+    A term that matches nothing costs a page only its count: the Paginator reads no rows."""
+    if not places:
+        return ["Zzz"]
+    return [places[0], places[len(places) // 2], places[-1], "Santa", "Clínica", "Cusco",
+            "Quito", "Zzz no existe"]
