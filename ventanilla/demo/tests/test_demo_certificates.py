@@ -48,7 +48,7 @@ def demo(demo_loaded):
 
 
 @pytest.mark.parametrize("country", ["EC", "PE"])
-def test_r_cer_every_state_exists_for_each_countrys_validator(demo, country):
+def test_r_cer_01_to_05_every_state_exists_for_each_countrys_validator(demo, country):
     from ventanilla.countries.registry import get_pack
 
     mine = [c for c in demo.values() if c.country == country]
@@ -82,7 +82,7 @@ def test_r_cer_04_the_demo_holds_a_late_ecuadorian_one_and_peruvian_citts(demo):
     assert not [c for c in demo.values() if c.country == "EC" and c.official_number]
 
 
-def test_r_cer_demo_stories_happened_on_their_days_never_in_the_future(demo):
+def test_r_cer_05_demo_certificates_happened_on_their_days_never_in_the_future(demo):
     from ventanilla.cases.models import CaseEvent
 
     now = timezone.now()
@@ -156,3 +156,30 @@ def test_demo_validators_and_clinicians_sign_in_to_the_staff_pages(demo):
 
 def test_every_paper_is_in_the_demo_once(demo):
     assert sorted(demo) == sorted([p.key for p in PAPERS] + [s["key"] for s in INSTITUTION])
+
+
+@pytest.mark.parametrize("days, words", [(1, "uno"), (3, "tres"), (16, "dieciséis"),
+                                         (25, "veinticinco"), (30, "treinta"),
+                                         (98, "noventa y ocho"), (120, "ciento veinte")])
+def test_r_cer_04_the_demo_papers_write_the_days_in_words(days, words):
+    from ventanilla.demo.scans import days_in_words
+
+    assert days_in_words(days) == words
+
+
+@pytest.mark.parametrize("render, stored", [("jpeg", "image/jpeg"), ("png", "image/png"),
+                                            ("pdf", "application/pdf")])
+def test_demo_scans_pass_the_upload_check_as_any_upload(render, stored):
+    from ventanilla.demo import scans
+    from ventanilla.demo.certificate_papers import PAPERS
+    from ventanilla.demo.certificates import typed
+    from ventanilla.registration import uploads
+
+    paper = next(p for p in PAPERS if p.key == "ec_three_reasons")
+    drawing = scans.paper(typed(paper), id_label="cédula", flaws=paper.flaws)
+    data = getattr(scans, render)(drawing)
+    prepared = uploads.upload_prepare(data=data, limits=uploads.UploadLimits.from_settings())
+    assert prepared.content_type == stored and len(prepared.data) < 100_000
+    texts = [item[3] for item in drawing.items if item[0] == "text"]
+    assert "JARAMILLO VERA MARCELA INÉS" in " ".join(texts)
+    assert not any("Clínica La Merced".upper() in t for t in texts)   # no letterhead
