@@ -41,21 +41,22 @@ def _moment(country: str, day: date, at: time) -> datetime:
     return min(datetime.combine(day, at, tzinfo=get_pack(country).tz), timezone.now())
 
 
-def _dmy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+def _typed(day: date) -> str:
+    """A date as an input's value: ISO (parse_day reads it like day/month/year)."""
+    return day.isoformat()
 
 
 def typed(paper: Paper) -> CertificateIn:
-    """The paper as the person types it (day/month/year, as seed 004 writes dates)."""
+    """The paper as the person types it (dates as inputs send them, ISO)."""
     start, end = (_day(paper.country, d) for d in paper.rest)
     issued = _day(paper.country, paper.rest[0] if paper.issued is None else paper.issued)
-    extra = {name: _dmy(_day(paper.country, v)) if isinstance(v, int) else v
+    extra = {name: _typed(_day(paper.country, v)) if isinstance(v, int) else v
              for name, v in paper.extra.items()}
     return CertificateIn(
-        kind=paper.kind, **DOCTORS[paper.doctor], issued_on=_dmy(issued),
+        kind=paper.kind, **DOCTORS[paper.doctor], issued_on=_typed(issued),
         issued_country=paper.country, language="es", patient_names=paper.names,
         patient_id_number=paper.patient, diagnosis=paper.diagnosis, icd10_code=paper.icd10,
-        rest_start=_dmy(start), rest_end=_dmy(end), rest_days=str((end - start).days + 1),
+        rest_start=_typed(start), rest_end=_typed(end), rest_days=str((end - start).days + 1),
         late_reason=paper.late_reason, **extra)
 
 
@@ -150,7 +151,7 @@ def _issue(spec: dict, people: dict, clinicians: dict) -> Certificate:
     since = timezone.now()
     cert = services.certificate_issue(
         booking=booking, actor=actor, diagnosis=spec["diagnosis"], icd10_code=spec["icd10"],
-        rest_start=_dmy(day), rest_end=_dmy(day + timedelta(days=spec["rest_days"] - 1)),
+        rest_start=_typed(day), rest_end=_typed(day + timedelta(days=spec["rest_days"] - 1)),
         now=issued)
     _moved_to(cert, issued, since=since, opened=True)
     return cert

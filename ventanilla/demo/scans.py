@@ -65,16 +65,22 @@ class Drawing:
         self.items.append(("circle", x, y, r, colour, width))
 
 
-def _extended(day: str) -> str:
-    """Two days after ``day``: the last day extended by hand over the typed one."""
+def _day(typed: str, *, later: int = 0) -> str:
+    """A typed date as the paper prints it ("7 de diciembre de 2026"); ``later``: that many
+    days after it (the last day extended by hand over the typed one)."""
     from datetime import timedelta
 
+    from django.utils import translation
+
     from ventanilla.certificates.rules import DateUnreadable, parse_day
+    from ventanilla.core.dates import day_text
 
     try:
-        return (parse_day(day) + timedelta(days=2)).strftime("%d/%m/%Y")
+        day = parse_day(typed) + timedelta(days=later)
     except DateUnreadable:
-        return day
+        return typed
+    with translation.override("es"):
+        return day_text(day)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -117,23 +123,26 @@ def paper(c: CertificateIn, *, id_label: str, flaws: frozenset[str] = frozenset(
     y += 8
     column = 150
     rows = [("Días de reposo:", f"{days} ({days_in_words(days)})"),
-            ("Desde:", c.rest_start), ("Hasta:", c.rest_end)]
+            ("Desde:", _day(c.rest_start)), ("Hasta:", _day(c.rest_end))]
     for label, value in rows:
         d.text(36, y, label, size=9.5, bold=True)
         d.text(column, y, value, size=9.5, bold=True)
         y += 14
     if "amended" in flaws:
-        # the last day crossed out and another written beside it by hand
-        d.line(column - 2, y - 17, column + 58, y - 21, colour=PEN, width=1.4)
-        d.text(column + 66, y - 16, _extended(c.rest_end), size=11, colour=PEN)
+        # the last day crossed out and another written under it by hand
+        width = len(_day(c.rest_end)) * 9.5 * 0.55
+        d.line(column - 2, y - 17, column + width, y - 20, colour=PEN, width=1.4)
+        d.text(column + 12, y - 1, _day(c.rest_end, later=2), size=10.5, colour=PEN)
+        y += 14
     y += 8
     extra = []
     if c.kind == "hospitalisation":
-        extra = [f"Fecha de ingreso: {c.admitted_on}", f"Fecha de alta: {c.discharged_on}",
+        extra = [f"Fecha de ingreso: {_day(c.admitted_on)}",
+                 f"Fecha de alta: {_day(c.discharged_on)}",
                  f"Procedimiento realizado: {c.procedure}"]
     elif c.kind == "maternity":
         live = "sí" if c.live_birth == "yes" else "no"
-        extra = [f"Fecha del parto: {c.delivered_on}", f"Nacido vivo: {live}",
+        extra = [f"Fecha del parto: {_day(c.delivered_on)}", f"Nacido vivo: {live}",
                  f"Semanas de gestación: {c.pregnancy_weeks}",
                  f"Sexo del recién nacido: {SEXES.get(c.baby_sex, c.baby_sex)}"]
     for line in extra:
@@ -141,7 +150,7 @@ def paper(c: CertificateIn, *, id_label: str, flaws: frozenset[str] = frozenset(
             d.text(36, y, part, size=9.5)
             y += 14
     y += 18
-    d.text(36, y, f"{c.issued_place}, {c.issued_on}", size=9.5)
+    d.text(36, y, f"{c.issued_place}, {_day(c.issued_on)}", size=9.5)
     sign_y = min(y + 110, HEIGHT - 60)
     d.line(60, sign_y, 200, sign_y)
     d.text(60, sign_y + 12, c.doctor_name, size=8.5)
@@ -150,7 +159,7 @@ def paper(c: CertificateIn, *, id_label: str, flaws: frozenset[str] = frozenset(
         cx, cy = 310, sign_y - 10
         d.circle(cx, cy, 48)
         d.circle(cx, cy, 42, width=0.6)
-        for dy, text, size, bold in ((-8, c.doctor_name[:24], 6.5, True),
+        for dy, text, size, bold in ((-8, c.doctor_name[:22], 6, True),
                                      (3, c.doctor_specialty[:26], 6, False),
                                      (14, c.doctor_registration, 6.5, True)):
             # centred by the average width of a Helvetica letter
