@@ -1,4 +1,5 @@
-"""Demo data: centres, staff of both countries and applications in every state.
+"""Demo data: centres, staff of both countries, applications and sick-leave certificates in
+every state.
 
 Everything goes through the same services as real use, so the demo shows real behaviour.
 """
@@ -20,7 +21,7 @@ from ventanilla.registration import services
 from ventanilla.registration.models import Application
 from ventanilla.scheduling.models import Centre
 
-from . import affiliates, appointments
+from . import affiliates, appointments, certificates
 
 DEMO_PASSWORD = "Ventanilla-demo-2026"
 
@@ -47,6 +48,15 @@ STAFF = [
     ("agente.pe", Role.AGENT, "PE", "pe-lima-jesus-maria", "Alicia", "Agente"),
     ("operador.ec", Role.OPERATOR, "EC", None, "Olga", "Operadora"),
     ("operador.pe", Role.OPERATOR, "PE", None, "Óscar", "Operador"),
+    ("validador.ec", Role.VALIDATOR, "EC", None, "Valeria", "Validadora"),
+    ("validador.pe", Role.VALIDATOR, "PE", None, "Vicente", "Validador"),
+]
+# Staff of a medical centre (R-CER-01: they issue the institution's rest certificates for
+# appointments attended there): the demo doctors of general medicine, created with the
+# medical centres (``scheduling.demo.demo_medical``).
+CLINICIANS = [
+    ("medico.ec", "EC", "ec-med-quito-central", "María José", "Andrade Salazar"),
+    ("medico.pe", "PE", "pe-med-lima-jesus-maria", "Rosa Elena", "Quispe Mamani"),
 ]
 
 # A minimal but complete PDF, so demo documents open in the reviewer's preview.
@@ -109,6 +119,14 @@ def load() -> bool:
                              admin=users["admin"], password=DEMO_PASSWORD)
     demo_medical()  # after the affiliates: one of them gets an Ophthalmology referral
     appointments.load(people)  # after the slots: two people's own appointments
+    for username, country, centre, first, last in CLINICIANS:
+        users[username] = staff_create(
+            username=username, password=DEMO_PASSWORD, role=Role.CLINICIAN, country=country,
+            centre=Centre.objects.get(code=centre), email=f"{username}@ventanilla.example",
+            first_name=first, last_name=last)
+    certificates.load(people=people,
+                      validators={c: users[f"validador.{c.lower()}"] for c in ("EC", "PE")},
+                      clinicians=users)
     Counter.objects.create(name="demo-loaded", value=1)
     return True
 

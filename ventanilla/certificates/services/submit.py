@@ -52,6 +52,8 @@ def _given(files: dict[str, Upload | None], role: str) -> bool:
 
 
 def _patient_allowed(submitter, patient) -> None:
+    if patient is not None and submitter is not None and patient.pk == submitter.pk:
+        return   # a person is always among their own patients (no query: the checks' hot path)
     if patient is None or not selectors.patients_of(submitter).filter(pk=patient.pk).exists():
         raise PatientNotAllowed(field="patient")
 
