@@ -69,9 +69,11 @@ def view_scenarios(country: str, facts: dict) -> dict[str, Callable[[int], objec
 
     return {
         "view: first page": lambda i: get(queue),
-        "view: filter by kind": lambda i: get(queue, kind="maternity"),
-        "view: filter by centre": lambda i: get(queue, centre=centres[i % len(centres)]),
-        "view: deep page": lambda i: get(queue, page=500 + i),
+        # the desk's own query names (a GET form in Spanish) and its keyset pages
+        "view: filter by kind": lambda i: get(queue, tipo="maternity"),
+        "view: filter by centre": lambda i: get(queue, centro=centres[i % len(centres)]),
+        "view: deep page": lambda i: get(queue, despues=refs[(len(refs) // 2 + i)
+                                                             % len(refs)]),
         "view: open one certificate": lambda i: get(
             STAFF_VIEWS["certificate"].format(reference=refs[i % len(refs)])),
     }

@@ -13,6 +13,8 @@ what the measurements draw from.
 
 from __future__ import annotations
 
+from num2words import num2words
+
 import random
 import sys
 from datetime import date, timedelta
@@ -251,7 +253,7 @@ def typed_inputs(facts: dict, n: int, rng: random.Random) -> list:
             icd10_code="J06.99" if wrong else typed_code,
             rest_start=start.strftime("%d/%m/%Y"),
             rest_end=(start + timedelta(days=days - 1)).strftime("%d/%m/%Y"),
-            rest_days=str(days), **extra)))
+            rest_days=str(days), rest_days_words=num2words(days, lang="es"), **extra)))
     return out
 
 

@@ -190,4 +190,4 @@ INSTITUTION: tuple[dict, ...] = (
 # for its justification (R-CER-04: more than 8 working days after the last day of rest).
 LATE_WALK: dict[str, str] = dict(patient=PEDRO, doctor="paredes", issued_on="02/11/2026",
                  rest_start="02/11/2026", rest_end="04/11/2026", rest_days="3",
-                 icd10="J06.9", last_day="16/11/2026")
+                 rest_days_words="tres", icd10="J06.9", last_day="16 November 2026")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from num2words import num2words
 
 from ventanilla.certificates import services
 from ventanilla.certificates.checks import CertificateIn
@@ -57,6 +58,8 @@ def typed(paper: Paper) -> CertificateIn:
         issued_country=paper.country, language="es", patient_names=paper.names,
         patient_id_number=paper.patient, diagnosis=paper.diagnosis, icd10_code=paper.icd10,
         rest_start=_typed(start), rest_end=_typed(end), rest_days=str((end - start).days + 1),
+        # R-CER-04 (Ecuador): the days in words too, as the paper writes them
+        rest_days_words=num2words((end - start).days + 1, lang="es"),
         late_reason=paper.late_reason, **extra)
 
 

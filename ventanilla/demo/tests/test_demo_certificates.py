@@ -67,7 +67,7 @@ def test_r_cer_01_to_05_every_state_exists_for_each_countrys_validator(demo, cou
     [issued] = [c for c in mine if c.source == Certificate.Source.INSTITUTION]
     assert issued.status == S.VALIDATED and issued.booking.status == "attended"
     overlapping = [c for c in waiting if any(f["field"] == "rest_start" for f in c.flags)]
-    assert len(overlapping) == 1 and "overlap" in overlapping[0].flags[0]["message"]
+    assert len(overlapping) == 1 and overlapping[0].flags[0]["code"] == "overlap"
     assert {f.content_type for c in private for f in c.files.all()} <= {
         "image/jpeg", "image/png", "application/pdf"}
 
@@ -132,7 +132,8 @@ def test_r_cer_04_the_late_paper_of_the_readme_asks_for_its_justification(demo):
         issued_country="EC", patient_names="Pedro Pablo Cevallos Intriago",
         patient_id_number=pedro.id_number, diagnosis="Infección respiratoria aguda",
         icd10_code=LATE_WALK["icd10"], rest_start=LATE_WALK["rest_start"],
-        rest_end=LATE_WALK["rest_end"], rest_days=LATE_WALK["rest_days"])
+        rest_end=LATE_WALK["rest_end"], rest_days=LATE_WALK["rest_days"],
+        rest_days_words=LATE_WALK["rest_days_words"])
     checked = services.certificate_check(submitter=pedro, patient=pedro, data=typed)
     assert [(f.field, f.message) for f in checked.refusals] == [("late_reason", (
         f"The last day to submit this certificate was {LATE_WALK['last_day']}. Write why it "
