@@ -13,12 +13,12 @@ what the measurements draw from.
 
 from __future__ import annotations
 
-from num2words import num2words
-
 import random
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+
+from num2words import num2words
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
