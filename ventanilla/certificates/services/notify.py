@@ -3,7 +3,6 @@ WhatsApp message where their mobile opted in."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ventanilla.core.dates import day_text
@@ -35,11 +34,8 @@ def certificate_notify(cert: Certificate, event: str) -> None:
     if to.email:
         tasks.certificate_event.queue(to=to.email, language=to.language or "es",
                                       certificate_id=str(cert.public_id), event=event)
+    # In the same transaction as the e-mail: the WhatsApp notice is an outbox row too, so a
+    # crash right after the commit cannot lose it (an on_commit hook would).
+    from ventanilla.whatsapp.services import person_notice_queue
 
-    def whatsapp() -> None:
-        from ventanilla.whatsapp.services import person_notice_queue
-
-        person_notice_queue(cert.submitted_by, cert.patient,
-                            text=lambda: _WHATSAPP[event](cert))
-
-    transaction.on_commit(whatsapp, robust=True)
+    person_notice_queue(cert.submitted_by, cert.patient, text=lambda: _WHATSAPP[event](cert))

@@ -39,3 +39,14 @@ def test_no_whatsapp_without_opt_in(submit):
     WhatsAppConversation.objects.create(phone="593991234567", whatsapp_opt_in=False)
     submit()
     assert not WhatsAppMessage.objects.filter(direction="out").exists()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_whatsapp_notice_is_written_in_the_decisions_transaction(submit):
+    """The notice is an outbox row of the same transaction (inside a test transaction no
+    commit ever happens): a crash after the commit cannot lose it."""
+    WhatsAppConversation.objects.create(phone="593991234567", whatsapp_opt_in=True)
+    cert = submit()
+    assert WhatsAppMessage.objects.filter(direction="out").count() == 1
+    assert OutboundMessage.objects.filter(kind="whatsapp.text").count() == 1
+    assert cert.case.reference in WhatsAppMessage.objects.get(direction="out").body
